@@ -1,0 +1,72 @@
+"""The ``presslens`` command line: ``run`` the report, ``eval`` and ``train`` the analyses, ``bench``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from presslens.registry import Command, evaluators, trainers
+
+#: Analysis packages; importing one registers its eval/train commands.
+ANALYSES = ("presslens.quotes", "presslens.timeline", "presslens.frames", "presslens.stance")
+
+
+def existing_path(value: str) -> Path:
+    """An argparse type: a path that exists, made absolute against the caller's working directory."""
+    path = Path(value).expanduser().resolve()
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{value}: no such file or folder")
+    return path
+
+
+def output_path(value: str) -> Path:
+    """An argparse type: a path to write, made absolute against the caller's working directory."""
+    return Path(value).expanduser().resolve()
+
+
+def _import_analyses() -> None:
+    """Import every analysis package present so that its commands register."""
+    for name in ANALYSES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
+def _add_registry(subparsers: argparse._SubParsersAction, verb: str, registry: object, help_text: str) -> None:
+    """Add ``presslens <verb> <name>`` for every command in a registry."""
+    group = subparsers.add_parser(verb, help=help_text).add_subparsers(dest="name", required=True)
+    for name, command in sorted(registry.get_all().items()):  # type: ignore[attr-defined]
+        command: Command
+        parser = group.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(parser)
+        parser.set_defaults(handler=command.run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    from presslens import runner
+
+    _import_analyses()
+    parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
+    subparsers = parser.add_subparsers(dest="verb", required=True)
+    run_parser = subparsers.add_parser("run", help="execute every notebook and render the report site")
+    runner.add_arguments(run_parser)
+    run_parser.set_defaults(handler=runner.run_from_args)
+    _add_registry(subparsers, "eval", evaluators, "score an analysis on gold data; prints JSON")
+    _add_registry(subparsers, "train", trainers, "train a model artifact and its model card")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``presslens`` console script."""
+    args = build_parser().parse_args(argv)
+    result = args.handler(args)
+    if isinstance(result, dict):
+        json.dump(result, sys.stdout, indent=2, sort_keys=True, default=str)
+        sys.stdout.write("\n")
+        return 0
+    return int(result or 0)

@@ -1,0 +1,81 @@
+"""Uncertainty for per-outlet comparisons: bootstrap and Wilson intervals, and the small-n rule."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+#: Below this many observations a per-outlet figure is description only, never a comparison.
+MIN_N = 5
+N_RESAMPLES = 2000
+SEED = 20240128
+
+
+def too_small(n: int) -> bool:
+    """Whether n observations are too few to conclude anything."""
+    return n < MIN_N
+
+
+def bootstrap_ci(
+    values: Sequence[float],
+    statistic: Callable[[np.ndarray], float] = np.mean,
+    *,
+    clusters: Sequence[object] | None = None,
+    confidence: float = 0.95,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = SEED,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``statistic``; resamples whole clusters (e.g. articles) when given."""
+    data = np.asarray(values, dtype=float)
+    if data.size < 2:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    if clusters is None:
+        draws = rng.integers(0, data.size, size=(n_resamples, data.size))
+        estimates = np.array([statistic(data[row]) for row in draws])
+    else:
+        groups = [data[idx] for idx in pd.Series(range(data.size)).groupby(list(clusters)).indices.values()]
+        picks = rng.integers(0, len(groups), size=(n_resamples, len(groups)))
+        estimates = np.array([statistic(np.concatenate([groups[g] for g in row])) for row in picks])
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(estimates, [alpha, 1 - alpha])
+    return (float(low), float(high))
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion; (nan, nan) when n is 0."""
+    if n == 0:
+        return (float("nan"), float("nan"))
+    from scipy.stats import norm
+
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    share = successes / n
+    denominator = 1 + z**2 / n
+    centre = (share + z**2 / (2 * n)) / denominator
+    half = z * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / denominator
+    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+
+
+def share_table(frame: pd.DataFrame, by: str, flag: str) -> pd.DataFrame:
+    """Per group: n, count and share of rows where ``flag`` is true, a Wilson interval and the small-n flag."""
+    rows = []
+    for group, part in frame.groupby(by, sort=True):
+        n, k = len(part), int(part[flag].sum())
+        low, high = wilson_interval(k, n)
+        rows.append({by: group, "n": n, "count": k, "share": k / n if n else float("nan"),
+                     "ci_low": low, "ci_high": high, "small_n": too_small(n)})
+    return pd.DataFrame(rows)
+
+
+def mean_table(frame: pd.DataFrame, by: Sequence[str], value: str, cluster: str | None = None) -> pd.DataFrame:
+    """Per group: n, mean of ``value``, a bootstrap interval (by ``cluster`` when given) and the small-n flag."""
+    rows = []
+    for keys, part in frame.groupby(list(by), sort=True):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        clusters = part[cluster].tolist() if cluster else None
+        low, high = bootstrap_ci(part[value].to_numpy(), clusters=clusters)
+        rows.append({**dict(zip(by, keys)), "n": len(part), "mean": float(part[value].mean()),
+                     "ci_low": low, "ci_high": high, "small_n": too_small(len(part))})
+    return pd.DataFrame(rows)
