@@ -8,7 +8,7 @@ import os
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import spacy
 from spacy.language import Language
@@ -62,10 +62,14 @@ def paragraph_kind(doc: Doc, char: int) -> str | None:
 
 @Language.component(BREAKS_COMPONENT)
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so no sentence runs across paragraphs or headings."""
+    """Start a sentence after every line break, and keep each marked heading in one sentence."""
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+    for start, end, kind in doc._.paragraphs or ():
+        heading = doc.char_span(start, end, alignment_mode="expand") if kind == "heading" else None
+        for token in heading[1:] if heading is not None else ():
+            token.is_sent_start = False
     return doc
 
 
@@ -145,28 +149,42 @@ class DocCache:
         scratch.replace(target)
 
 
+def mark(doc: Doc, extensions: Mapping[str, object]) -> Doc:
+    """Set presslens's Doc extensions (e.g. article_id, paragraphs) on a Doc."""
+    for name, value in extensions.items():
+        setattr(doc._, name, value)
+    return doc
+
+
 def parse_texts(
     texts: Sequence[str],
     nlp: Language | None = None,
     *,
+    extensions: Sequence[Mapping[str, object]] | None = None,
     cache: bool = True,
     n_process: int = 1,
     batch_size: int = 32,
     progress: bool = True,
     desc: str = "parsing",
 ) -> list[Doc]:
-    """Parse texts with ``nlp.pipe``, reading and filling the DocBin cache; returns Docs in input order."""
+    """Parse texts with ``nlp.pipe``, reading and filling the DocBin cache; returns Docs in input order.
+
+    ``extensions`` (one mapping per text) are set on each Doc before it is cached and again when it is read
+    back, so a Doc shared by two identical texts still carries the right article id.
+    """
     nlp = nlp or load_pipeline()
+    marks = extensions or [{}] * len(texts)
     store = DocCache(nlp) if cache else None
     digests = [text_hash(text) for text in texts]
     docs: list[Doc | None] = [store.get(d) if store else None for d in digests]
     todo = [i for i, doc in enumerate(docs) if doc is None]
-    stream = nlp.pipe((texts[i] for i in todo), batch_size=batch_size, n_process=n_process)
+    unparsed = (mark(nlp.make_doc(texts[i]), marks[i]) for i in todo)
+    stream = nlp.pipe(unparsed, batch_size=batch_size, n_process=n_process)
     for i, doc in tqdm(zip(todo, stream), total=len(todo), desc=desc, disable=not progress or not todo):
         if store:
             store.put(digests[i], doc)
         docs[i] = doc
-    return docs  # type: ignore[return-value]
+    return [mark(doc, extension) for doc, extension in zip(docs, marks)]  # type: ignore[arg-type]
 
 
 def parse_corpus(
@@ -177,11 +195,12 @@ def parse_corpus(
     **parse_options: object,
 ) -> dict[str, Doc]:
     """Parse the cleaned texts of a corpus (cached), keyed by article id, with article and paragraph marks."""
-    docs = parse_texts(articles[text_column].tolist(), nlp, **parse_options)
     paragraphs = articles["paragraphs"] if "paragraphs" in articles else [None] * len(articles)
-    for doc, article_id, marks in zip(docs, articles["id"], paragraphs):
-        doc._.article_id = article_id
-        doc._.paragraphs = [list(mark) for mark in marks] if marks is not None else None
+    extensions = [
+        {"article_id": article_id, "paragraphs": tuple(tuple(mark) for mark in marks) if marks is not None else None}
+        for article_id, marks in zip(articles["id"], paragraphs)
+    ]
+    docs = parse_texts(articles[text_column].tolist(), nlp, extensions=extensions, **parse_options)
     return dict(zip(articles["id"], docs))
 
 

@@ -1,0 +1,41 @@
+"""Uncertainty helpers used by every per-outlet comparison."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from presslens import stats
+
+
+def test_wilson_interval_matches_the_textbook_value() -> None:
+    low, high = stats.wilson_interval(5, 10)
+    assert math.isclose(low, 0.2366, abs_tol=1e-3) and math.isclose(high, 0.7634, abs_tol=1e-3)
+    assert all(math.isnan(v) for v in stats.wilson_interval(0, 0))
+
+
+def test_bootstrap_interval_brackets_the_mean_and_narrows_with_more_data() -> None:
+    rng = np.random.default_rng(1)
+    small, large = rng.normal(0.3, 1, 20), rng.normal(0.3, 1, 2000)
+    low_s, high_s = stats.bootstrap_ci(small)
+    low_l, high_l = stats.bootstrap_ci(large)
+    assert low_s < small.mean() < high_s and low_l < large.mean() < high_l
+    assert (high_l - low_l) < (high_s - low_s) / 5
+
+
+def test_cluster_bootstrap_is_wider_when_observations_cluster_by_article() -> None:
+    values = np.repeat([-1.0, 1.0, -0.5, 0.8, 0.1], 20)
+    articles = np.repeat(list("abcde"), 20)
+    iid = stats.bootstrap_ci(values)
+    clustered = stats.bootstrap_ci(values, clusters=articles)
+    assert (clustered[1] - clustered[0]) > 2 * (iid[1] - iid[0])
+
+
+def test_tables_flag_small_groups() -> None:
+    frame = pd.DataFrame({"outlet": ["A"] * 3 + ["B"] * 8, "hit": [1, 0, 1] + [1] * 8, "score": range(11)})
+    shares = stats.share_table(frame, "outlet", "hit").set_index("outlet")
+    assert shares.loc["A", "small_n"] and not shares.loc["B", "small_n"]
+    means = stats.mean_table(frame, ["outlet"], "score").set_index("outlet")
+    assert means.loc["B", "n"] == 8 and means.loc["B", "ci_low"] <= means.loc["B", "mean"] <= means.loc["B", "ci_high"]
