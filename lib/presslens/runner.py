@@ -41,12 +41,21 @@ def notebook_paths(folder: Path = paths.NOTEBOOK_DIR) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
 
 
+def plain(value: Any) -> Any:
+    """A parameter value as a notebook literal: YAML dates become ISO strings."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """Split a ``key=value`` override; the value is read as YAML (so lists, numbers and strings work)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"-p {text!r}: write parameters as key=value, e.g. -p outlets=[Otenge]")
-    return key.strip(), yaml.safe_load(value) if value.strip() else ""
+    return key.strip(), plain(yaml.safe_load(value)) if value.strip() else ""
 
 
 def collect_parameters(params_file: Path | None, overrides: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -56,7 +65,7 @@ def collect_parameters(params_file: Path | None, overrides: list[tuple[str, Any]
         loaded = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
             raise ValueError(f"{params_file}: expected a mapping of parameter: value, got {type(loaded).__name__}")
-        parameters.update(loaded)
+        parameters.update({key: plain(value) for key, value in loaded.items()})
     parameters.update(dict(overrides))
     parameters["corpus"] = str(paths.resolve(parameters["corpus"]))
     return parameters
