@@ -9,7 +9,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from spacy.tokens import Doc
 
-from presslens.plotting import outlet_colours
+from presslens.plotting import PALETTE, outlet_colours
+
+#: Above this many outlets (or articles) the figures switch from one mark per item to aggregates.
+MAX_LANES = 25
 
 
 def outlet_table(articles: pd.DataFrame) -> pd.DataFrame:
@@ -53,8 +56,11 @@ def removal_table(removals: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFram
 
 
 def plot_articles_per_outlet(ax: plt.Axes, outlets: pd.DataFrame) -> None:
-    """Horizontal bars of articles per outlet, labelled with the outlet country."""
-    ordered = outlets.sort_values("outlet", ascending=False)
+    """Horizontal bars of articles per outlet (the largest MAX_LANES), labelled with the outlet country."""
+    largest = outlets.sort_values(["articles", "outlet"], ascending=[False, True]).head(MAX_LANES)
+    ordered = largest.sort_values("outlet", ascending=False)
+    if len(outlets) > MAX_LANES:
+        ax.set_title(f"the {MAX_LANES} largest of {len(outlets)} outlets", loc="right", fontsize=8)
     labels = [f"{row.outlet} ({row.outlet_country or 'country unknown'})" for row in ordered.itertuples()]
     colours = outlet_colours(outlets["outlet"])
     ax.barh(labels, ordered["articles"], color=[colours[o] for o in ordered["outlet"]])
@@ -63,7 +69,10 @@ def plot_articles_per_outlet(ax: plt.Axes, outlets: pd.DataFrame) -> None:
 
 
 def plot_publication_dates(ax: plt.Axes, articles: pd.DataFrame) -> None:
-    """Each article's publication period on a time line: a dot for a known day, a bar for a month or year."""
+    """Publication periods per outlet lane (dot: a known day; bar: a month or year); monthly counts when large."""
+    if articles["outlet"].nunique() > MAX_LANES:
+        plot_monthly_counts(ax, articles)
+        return
     colours = outlet_colours(articles["outlet"])
     outlets = sorted(articles["outlet"].unique())
     dated = articles[articles["published"] != ""]
@@ -83,8 +92,23 @@ def plot_publication_dates(ax: plt.Axes, articles: pd.DataFrame) -> None:
         ax.set_title(f"{undated} article(s) without a known date are not shown", loc="right", fontsize=8)
 
 
+def plot_monthly_counts(ax: plt.Axes, articles: pd.DataFrame) -> None:
+    """Articles per publication month (articles known only to the year are left out and counted)."""
+    monthly = articles[articles["date_precision"].isin(["day", "month"])]
+    counts = monthly["published"].str[:7].value_counts().sort_index()
+    ax.bar(pd.to_datetime(counts.index), counts.to_numpy(), width=25, color=PALETTE[0])
+    ax.set_ylabel("articles per month")
+    ax.set_title(f"{len(articles) - len(monthly)} article(s) without a known month are not shown",
+                 loc="right", fontsize=8)
+
+
 def plot_lengths(ax: plt.Axes, lengths: pd.DataFrame) -> None:
-    """Words per article after cleaning, one bar per article, coloured by outlet."""
+    """Words per article after cleaning: one bar per article coloured by outlet, or a histogram when large."""
+    if len(lengths) > MAX_LANES:
+        ax.hist(lengths["words"], bins=50, color=PALETTE[0])
+        ax.set_xlabel("words in the cleaned text")
+        ax.set_ylabel("articles")
+        return
     colours = outlet_colours(lengths["outlet"])
     ordered = lengths.sort_values(["outlet", "id"], ascending=False)
     ax.barh(ordered["id"], ordered["words"], color=[colours[o] for o in ordered["outlet"]])
