@@ -1,0 +1,650 @@
+"""Direct, indirect and mixed quote extraction from a parsed Doc: quotation marks, frames and dependency rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from presslens.quotes import lexicons
+
+OPENING_MARKS = "“«„"
+CLOSING_MARKS = "”»"
+AMBIGUOUS_MARKS = '"'
+QUOTE_MARKS = OPENING_MARKS + CLOSING_MARKS + AMBIGUOUS_MARKS
+#: punctuation right before a closing mark that hands the sentence on to a trailing attribution
+HANDOVER_PUNCT = ",?!—–-…"
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+COMPLEMENT_DEPS = ("ccomp",)
+#: dependencies through which a clause-final reporting verb hangs off the clause it reports
+CLAUSE_FINAL_DEPS = ("parataxis", "ccomp", "advcl", "conj")
+#: dependencies through which a reporting verb without its own subject shares its head's subject
+SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp")
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+MAX_FRAME_TOKENS_BEFORE_CUE = 16
+MIN_DIRECT_WORDS = 4
+NOMINAL_POS = ("PROPN", "NOUN", "PRON")
+
+
+@dataclass
+class Attribution:
+    """One attribution: who (speaker) is reported (cue) to have said what (content segments) where."""
+
+    article_id: str | None
+    quote_id: str
+    kind: str  # "direct" | "indirect" | "mixed"
+    segments: list[tuple[int, int]]
+    content: str = ""
+    cue_text: str = ""
+    cue_lemma: str = ""
+    cue_start: int = -1
+    cue_end: int = -1
+    speaker_mention: str = ""
+    speaker_start: int = -1
+    speaker_end: int = -1
+    speaker: str = ""
+    speaker_id: str = ""
+    speaker_type: str = "unknown"
+    speaker_category: str = "unknown"
+    roles: list[str] = field(default_factory=list)
+    resolution: str = "none"  # explicit | pronoun | description | previous | none
+    sentence_index: int = 0
+    sentence: str = ""
+
+    @property
+    def start_char(self) -> int:
+        """Start of the first content segment."""
+        return self.segments[0][0]
+
+    @property
+    def end_char(self) -> int:
+        """End of the last content segment."""
+        return self.segments[-1][1]
+
+
+@dataclass
+class QuoteBlock:
+    """A stretch of text between quotation marks, possibly over several paragraphs (one segment each)."""
+
+    segments: list[tuple[int, int]]  # inner text of each paragraph piece, marks excluded
+    open_at: int  # char offset of the opening mark
+    close_at: int  # char offset just after the closing mark (or the paragraph end when unbalanced)
+    closed: bool = True
+
+    def words(self, text: str) -> int:
+        """Number of words inside the marks."""
+        return sum(len(text[start:end].split()) for start, end in self.segments)
+
+
+@dataclass
+class _Cue:
+    """A reporting cue found in a frame: cue tokens and the speaker span (may be None)."""
+
+    tokens: list[Token]
+    speaker: Span | None
+    lemma: str
+
+
+# ----------------------------------------------------------------------------------------------- quote marks
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty line of the text."""
+    return [(match.start(), match.end()) for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
+
+
+def _opens(text: str, at: int, is_open: bool) -> bool:
+    """Whether the quotation mark at ``at`` opens a quote (straight marks decided by state and context)."""
+    mark = text[at]
+    if mark in OPENING_MARKS:
+        return True
+    if mark in CLOSING_MARKS:
+        return False
+    return not is_open
+
+
+def _paragraph_marks(text: str, start: int, end: int) -> list[int]:
+    """Offsets of the double quotation marks in a paragraph."""
+    return [start + i for i, char in enumerate(text[start:end]) if char in QUOTE_MARKS]
+
+
+def _starts_with_opener(text: str, start: int, end: int) -> int | None:
+    """Offset of an opening mark at the start of a paragraph, if the paragraph starts with one."""
+    stripped = len(text[start:end]) - len(text[start:end].lstrip())
+    at = start + stripped
+    return at if at < end and text[at] in OPENING_MARKS + AMBIGUOUS_MARKS else None
+
+
+def find_quote_blocks(text: str) -> list[QuoteBlock]:
+    """Pair quotation marks into quote blocks: multi-paragraph quotes joined, unbalanced ones kept in bounds."""
+    blocks: list[QuoteBlock] = []
+    carried: QuoteBlock | None = None  # a quote left open at the end of the previous paragraph
+    paragraphs = paragraph_spans(text)
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        open_at: int | None = None
+        marks = _paragraph_marks(text, p_start, p_end)
+        if carried is not None:
+            if marks and marks[0] == _starts_with_opener(text, p_start, p_end):
+                open_at = marks.pop(0)
+            else:
+                blocks.append(carried)
+                carried = None
+        for at in marks:
+            if _opens(text, at, open_at is not None):
+                if open_at is None:
+                    open_at = at
+                continue
+            if open_at is None:
+                continue  # a stray closing mark
+            segment = (open_at + 1, at)
+            if carried is not None:
+                carried.segments.append(segment)
+                carried.close_at = at + 1
+                blocks.append(carried)
+                carried = None
+            else:
+                blocks.append(QuoteBlock([segment], open_at, at + 1))
+            open_at = None
+        if open_at is None:
+            continue
+        segment = (open_at + 1, p_end)
+        next_opens = index + 1 < len(paragraphs) and _starts_with_opener(text, *paragraphs[index + 1]) is not None
+        if carried is not None:
+            carried.segments.append(segment)
+            carried.close_at = p_end
+        elif next_opens or open_at == _starts_with_opener(text, p_start, p_end):
+            carried = QuoteBlock([segment], open_at, p_end, closed=False)
+        # else: a stray opening mark inside a paragraph; ignore it rather than swallow the paragraph
+        if carried is not None and not next_opens:
+            blocks.append(carried)
+            carried = None
+    if carried is not None:
+        blocks.append(carried)
+    return [block for block in blocks if any(text[s:e].strip() for s, e in block.segments)]
+
+
+# ---------------------------------------------------------------------------------------------- token helpers
+def _tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
+    """Tokens lying entirely within the char range [start, end)."""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    return list(span) if span is not None else []
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop punctuation, spaces and quote marks at both ends of a token list."""
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _span(doc: Doc, tokens: list[Token]) -> Span | None:
+    """The contiguous span from the first to the last of (trimmed) tokens."""
+    tokens = _trim(sorted(tokens, key=lambda token: token.i))
+    return doc[tokens[0].i : tokens[-1].i + 1] if tokens else None
+
+
+def _is_cue_verb(token: Token) -> bool:
+    """A verb whose lemma is a reporting verb."""
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicons.verb_lemmas() and token.dep_ != "aux"
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject (or passive agent) of a verb, inherited from its head for bare conjuncts/adverbials."""
+    seen = 0
+    while verb is not None and seen < 4:
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS:
+                if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                    return verb.head
+                return child
+            if child.dep_ == "agent":
+                objects = [grand for grand in child.children if grand.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        if verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head is verb:
+            return None
+        verb = verb.head
+        seen += 1
+    return None
+
+
+def _speaker_span(doc: Doc, head: Token, allowed: set[int] | None = None) -> Span | None:
+    """The noun phrase of a speaker head: the contiguous run of its subtree around it, without clauses."""
+    keep = {head.i}
+    for token in head.subtree:
+        inside_clause = any(a.dep_ in ("relcl", "acl", "advcl", "ccomp") for a in _path_to(token, head))
+        if not inside_clause and (allowed is None or token.i in allowed):
+            keep.add(token.i)
+    start = end = head.i
+    while start - 1 in keep:
+        start -= 1
+    while end + 1 in keep:
+        end += 1
+    return _span(doc, list(doc[start : end + 1]))
+
+
+def _path_to(token: Token, head: Token) -> list[Token]:
+    """Tokens from ``token`` up to (not including) ``head`` along the dependency tree."""
+    path = []
+    while token.i != head.i and token.head is not token:
+        path.append(token)
+        token = token.head
+    return path
+
+
+# ----------------------------------------------------------------------------------------------- frames
+def _sentence_bounds(text: str, at: int, lower: int, upper: int) -> tuple[int, int]:
+    """Char bounds of the sentence-like stretch around ``at`` within [lower, upper)."""
+    start = lower
+    for match in SENTENCE_END.finditer(text, lower, at):
+        start = match.end()
+    match = SENTENCE_END.search(text, at, upper)
+    return start, (match.end() if match else upper)
+
+
+def _frame_cue(doc: Doc, tokens: list[Token], nearest_last: bool) -> _Cue | None:
+    """The reporting cue in a frame's tokens and its speaker, nearest the quote."""
+    allowed = {token.i for token in tokens}
+    phrase = _phrase_in(doc, tokens)
+    if phrase is not None:
+        return phrase
+    cues = [token for token in tokens if _is_cue_verb(token)]
+    if not cues:
+        return None
+    cue = cues[-1] if nearest_last else cues[0]
+    if not nearest_last and cue.i - tokens[0].i > MAX_FRAME_TOKENS_BEFORE_CUE:
+        return None
+    subject = _subject(cue)
+    if subject is None or subject.i not in allowed:
+        after = [token for token in tokens if token.i > cue.i and token.pos_ in NOMINAL_POS]
+        before = [token for token in tokens if token.i < cue.i and token.pos_ in NOMINAL_POS]
+        subject = (after or before[-1:] or [None])[0] if not nearest_last else (before[-1:] or after or [None])[0]
+        if subject is not None:
+            subject = _np_head(subject)
+    speaker = _speaker_span(doc, subject, allowed) if subject is not None else None
+    return _Cue([cue] + [p for p in cue.children if p.dep_ == "prt"], speaker, cue.lemma_.lower())
+
+
+def _np_head(token: Token) -> Token:
+    """Climb compound/flat/appositive links to the head of a noun phrase."""
+    while token.dep_ in ("compound", "amod", "det", "poss", "nmod", "flat") and token.head is not token:
+        token = token.head
+    return token
+
+
+def _phrase_in(doc: Doc, tokens: list[Token]) -> _Cue | None:
+    """A multi-word cue ("according to X") among the tokens, with the noun phrase it introduces."""
+    if not tokens:
+        return None
+    for start, end, lemma in _phrase_matches(doc):
+        if start >= tokens[0].i and end <= tokens[-1].i + 1:
+            speaker = _phrase_source(doc, doc[start:end])
+            return _Cue(list(doc[start:end]), speaker, lemma)
+    return None
+
+
+def _phrase_matches(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) of every multi-word reporting cue in the Doc (token indices)."""
+    matcher = _phrase_matcher(doc.vocab)
+    found = []
+    for match_id, start, end in matcher(doc):
+        found.append((start, end, doc.vocab.strings[match_id]))
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, str]] = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
+
+
+_MATCHERS: dict[int, PhraseMatcher] = {}
+
+
+def _phrase_matcher(vocab) -> PhraseMatcher:  # noqa: ANN001
+    """A lower-case PhraseMatcher of the lexicon's multi-word cues (one per vocab)."""
+    key = id(vocab)
+    if key not in _MATCHERS:
+        matcher = PhraseMatcher(vocab, attr="LOWER")
+        for words in lexicons.cue_phrases():
+            matcher.add(" ".join(words), [Doc(vocab, words=list(words))])
+        _MATCHERS[key] = matcher
+    return _MATCHERS[key]
+
+
+def _phrase_source(doc: Doc, phrase: Span) -> Span | None:
+    """The noun phrase introduced by a multi-word cue: the object of its last word, else what follows."""
+    last = phrase[-1]
+    objects = [child for child in last.children if child.dep_ in ("pobj", "dobj")]
+    if objects:
+        return _speaker_span(doc, objects[0])
+    following = [token for token in doc[phrase.end : phrase.end + 8] if token.pos_ in NOMINAL_POS]
+    return _speaker_span(doc, _np_head(following[0])) if following else None
+
+
+# ------------------------------------------------------------------------------------------ direct quotes
+@dataclass
+class _Draft:
+    """An attribution before ids, sentences and speakers are filled in."""
+
+    kind: str
+    segments: list[tuple[int, int]]
+    cue: _Cue | None
+    resolution_hint: str = ""
+    blocks: list[QuoteBlock] = field(default_factory=list)
+
+
+def _trailing_frame(doc: Doc, block: QuoteBlock, paragraph_end: int, next_open: int) -> tuple[_Cue, int] | None:
+    """A cue right after the quote ("..., X said."), with the char offset where the frame ends."""
+    text = doc.text
+    last_inside = text[block.segments[-1][0] : block.segments[-1][1]].rstrip()
+    after = text[block.close_at : block.close_at + 2]
+    hands_over = (last_inside[-1:] in HANDOVER_PUNCT) or after.lstrip()[:1] == ","
+    upper = min(paragraph_end, next_open)
+    match = SENTENCE_END.search(text, block.close_at, upper)
+    frame_end = match.end() if match else upper
+    frame_text = text[block.close_at : frame_end]
+    starts_lower = frame_text.strip(" ,")[:1].islower()
+    if not (hands_over or (last_inside[-1:] == "." and starts_lower)) or not _opens_sentence(text, block):
+        return None
+    tokens = _trim(_tokens_between(doc, block.close_at, frame_end))
+    if not tokens:
+        return None
+    cue = _frame_cue(doc, tokens, nearest_last=False)
+    if cue is None or not _tight(tokens, cue.tokens[0]):
+        return None
+    return cue, frame_end
+
+
+def _tight(tokens: list[Token], cue: Token) -> bool:
+    """Whether only a speaker noun phrase separates a quote from its trailing cue (no verbs, no "and")."""
+    between = [token for token in tokens if token.i < cue.i]
+    if between and between[0].pos_ in ("CCONJ", "SCONJ"):
+        return False
+    return not any(token.pos_ in ("VERB", "AUX") or token.tag_ in ("WDT", "WP") for token in between)
+
+
+def _opens_sentence(text: str, block: QuoteBlock) -> bool:
+    """Whether a quote starts a paragraph or sentence, or follows a colon, comma or dash."""
+    before = text[: block.open_at].rstrip(" \t")
+    return not before or before[-1] in "\n.!?:,—–"
+
+
+def _leading_frame(doc: Doc, block: QuoteBlock, lower: int) -> _Cue | None:
+    """A cue right before the quote ("X said: ...", "X said, ..."), within the sentence or a lead-in line."""
+    text = doc.text
+    before = text[lower : block.open_at].rstrip()
+    if not before:
+        paragraph_start = text.rfind("\n", 0, block.open_at)
+        previous = text[: max(paragraph_start, 0)].rstrip()
+        if not previous.endswith(":"):
+            return None
+        lower = max(previous.rfind("\n") + 1, 0)
+        start, _ = _sentence_bounds(text, len(previous) - 1, lower, len(previous))
+        tokens = _trim(_tokens_between(doc, start, len(previous)))
+        return _frame_cue(doc, tokens, nearest_last=True)
+    if before[-1:] not in ":," and not before.split()[-1:] in ([w] for w in ("said", "says", "added", "told")):
+        return None
+    start, _ = _sentence_bounds(text, len(before), lower, len(before))
+    tokens = _trim(_tokens_between(doc, start, len(before)))
+    if not tokens or tokens[-1].lower_ == "that":
+        return None
+    return _frame_cue(doc, tokens, nearest_last=True)
+
+
+def _paragraph_of(paragraphs: list[tuple[int, int]], at: int) -> tuple[int, int]:
+    """The paragraph holding char ``at``."""
+    for start, end in paragraphs:
+        if start <= at < end:
+            return start, end
+    return at, at
+
+
+def _direct_drafts(doc: Doc, blocks: list[QuoteBlock]) -> list[_Draft]:
+    """Direct quotes: quote blocks attributed by a trailing or leading frame, joined across interruptions."""
+    text = doc.text
+    paragraphs = paragraph_spans(text)
+    drafts: list[_Draft] = []
+    previous_end = 0
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        p_start, p_end = _paragraph_of(paragraphs, block.segments[-1][0])
+        next_open = blocks[index + 1].open_at if index + 1 < len(blocks) else len(text)
+        lower = max(previous_end, _paragraph_of(paragraphs, block.open_at)[0])
+        trailing = _trailing_frame(doc, block, p_end, next_open)
+        cue = trailing[0] if trailing else _leading_frame(doc, block, lower)
+        if cue is None:
+            drafts.append(_Draft("bare", list(block.segments), None, blocks=[block]))
+            previous_end = block.close_at
+            index += 1
+            continue
+        draft = _Draft("direct", list(block.segments), cue, blocks=[block])
+        previous_end = block.close_at
+        if trailing:
+            frame_end = trailing[1]
+            previous_end = frame_end
+            # "A," X said. "B." -- following quotes in the same paragraph continue the statement
+            while index + 1 < len(blocks) and blocks[index + 1].open_at < p_end + 1:
+                follower = blocks[index + 1]
+                if text[frame_end : follower.open_at].strip():
+                    break
+                draft.segments.extend(follower.segments)
+                draft.blocks.append(follower)
+                frame_end = follower.close_at
+                previous_end = follower.close_at
+                index += 1
+        drafts.append(draft)
+        index += 1
+    return drafts
+
+
+def _is_full_quote(text: str, block: QuoteBlock) -> bool:
+    """A quote standing as its own sentence(s): at a paragraph or sentence start and at least a few words."""
+    before = text[: block.open_at].rstrip(" \t")
+    at_start = not before or before[-1] in "\n.!?:"
+    return at_start and block.words(text) >= MIN_DIRECT_WORDS
+
+
+# ---------------------------------------------------------------------------------------- indirect speech
+def _clause_tokens_before(doc: Doc, cue: Token) -> list[Token]:
+    """Content of a clause-final attribution: its sentence from the start up to the comma before the frame."""
+    sentence = cue.sent
+    frame_start = min(token.i for token in cue.subtree if token.i <= cue.i)
+    subject = _subject(cue)
+    if subject is not None and subject.i < cue.i:
+        frame_start = min(frame_start, min(token.i for token in subject.subtree))
+    return list(doc[sentence.start : frame_start])
+
+
+def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
+    """Indirect speech of a reporting verb: its clausal complement, or the clause it closes."""
+    lemma = cue.lemma_.lower()
+    complement_deps = COMPLEMENT_DEPS + (("xcomp",) if lemma in lexicons.xcomp_lemmas() else ())
+    complements = [child for child in cue.children if child.dep_ in complement_deps]
+    complements = [child for child in complements if child.i > cue.i or _framed_after(doc, cue, child)]
+    if complements:
+        content = [token for child in complements for token in child.subtree]
+    elif _closes_clause(doc, cue):
+        content = _clause_tokens_before(doc, cue)
+    else:
+        return None
+    content_span = _span(doc, content)
+    if content_span is None or len(content_span) < 2:
+        return None
+    subject = _subject(cue)
+    if subject is None:
+        nominal = [child for child in cue.rights if child.pos_ in NOMINAL_POS and child.dep_ in ("dobj", "attr", "npadvmod", "appos", "dative")]
+        subject = nominal[0] if nominal and not complements else None
+    speaker = _speaker_span(doc, subject) if subject is not None else None
+    if speaker is not None and speaker.start <= content_span.start < speaker.end:
+        return None
+    cue_tokens = [cue] + [child for child in cue.children if child.dep_ == "prt"]
+    return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue(cue_tokens, speaker, lemma))
+
+
+def _framed_after(doc: Doc, cue: Token, complement: Token) -> bool:
+    """Whether a complement before its cue is set off by a comma or quote ("..., X said")."""
+    last = max(token.i for token in complement.subtree)
+    return last + 1 < len(doc) and doc[last + 1].text in (",", "”", '"', "—", "–") or doc[last].text in (",", "”", '"')
+
+
+def _closes_clause(doc: Doc, cue: Token) -> bool:
+    """A clause-final cue ("..., the expert believes"): own subject, no object or subordinator, after a comma."""
+    if cue.dep_ not in CLAUSE_FINAL_DEPS or cue.head.i > cue.i:
+        return False
+    children = list(cue.children)
+    if not any(child.dep_ in SUBJECT_DEPS for child in children):
+        return False
+    if any(child.dep_ in ("mark", "attr", "acomp") for child in children):
+        return False
+    return _comma_before(doc, cue)
+
+
+def _comma_before(doc: Doc, cue: Token) -> bool:
+    """Whether a comma precedes the reporting frame of a clause-final cue ("..., the expert believes")."""
+    first = min(token.i for token in cue.subtree if token.i <= cue.i)
+    subject = _subject(cue)
+    if subject is not None and subject.i < cue.i:
+        first = min(first, min(token.i for token in subject.subtree))
+    return first > cue.sent.start and doc[first - 1].text in (",", "—", "–")
+
+
+def _indirect_from_phrase(doc: Doc, start: int, end: int, lemma: str) -> _Draft | None:
+    """Indirect speech introduced by a multi-word cue: the rest of the sentence around "according to X"."""
+    phrase = doc[start:end]
+    source = _phrase_source(doc, phrase)
+    sentence = phrase.sent
+    frame_end = source.end if source is not None else end
+    pieces = [list(doc[sentence.start : start]), list(doc[frame_end : sentence.end])]
+    segments = []
+    for piece in pieces:
+        span = _span(doc, piece)
+        if span is not None and len(span) >= 2:
+            segments.append((span.start_char, span.end_char))
+    if not segments:
+        return None
+    return _Draft("indirect", segments, _Cue(list(phrase), source, lemma))
+
+
+# ------------------------------------------------------------------------------------------- assembling
+def _inside(at: int, segments: Iterable[tuple[int, int]]) -> bool:
+    """Whether char ``at`` lies in one of the segments."""
+    return any(start <= at < end for start, end in segments)
+
+
+def _overlaps(segments: list[tuple[int, int]], others: Iterable[tuple[int, int]]) -> bool:
+    """Whether any segment overlaps any other segment."""
+    return any(s < oe and os < e for s, e in segments for os, oe in others)
+
+
+def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]) -> list[_Draft]:
+    """Indirect drafts from phrases and reporting verbs outside direct quotes, outermost first."""
+    drafts: list[_Draft] = []
+    phrase_tokens: set[int] = set()
+    for start, end, lemma in _phrase_matches(doc):
+        phrase_tokens.update(range(start, end))
+        if start in used_cues or _inside(doc[start].idx, taken):
+            continue
+        draft = _indirect_from_phrase(doc, start, end, lemma)
+        if draft is not None:
+            drafts.append(draft)
+    for token in doc:
+        if not _is_cue_verb(token) or token.i in used_cues or token.i in phrase_tokens or _inside(token.idx, taken):
+            continue
+        draft = _indirect_from_verb(doc, token)
+        if draft is not None:
+            drafts.append(draft)
+    return _outermost(drafts)
+
+
+def _outermost(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop attributions whose cue lies inside another attribution's content (annotation is univocal)."""
+    kept = []
+    for draft in drafts:
+        cue_at = draft.cue.tokens[0].idx if draft.cue else -1
+        nested = any(other is not draft and _inside(cue_at, other.segments) for other in drafts)
+        if not nested:
+            kept.append(draft)
+    return kept
+
+
+def _cue_fields(cue: _Cue | None) -> dict[str, object]:
+    """The cue and speaker-mention fields of a record."""
+    if cue is None:
+        return {}
+    ordered = sorted(cue.tokens, key=lambda token: token.i)
+    fields: dict[str, object] = {
+        "cue_text": " ".join(token.text for token in ordered),
+        "cue_lemma": cue.lemma,
+        "cue_start": ordered[0].idx,
+        "cue_end": ordered[-1].idx + len(ordered[-1].text),
+    }
+    if cue.speaker is not None:
+        fields.update(
+            speaker_mention=cue.speaker.text,
+            speaker_start=cue.speaker.start_char,
+            speaker_end=cue.speaker.end_char,
+        )
+    return fields
+
+
+def _sentence_of(doc: Doc, at: int) -> tuple[int, str]:
+    """Index and text of the sentence holding char ``at``."""
+    for index, sentence in enumerate(doc.sents):
+        if sentence.start_char <= at < sentence.end_char or at < sentence.start_char:
+            return index, sentence.text.strip()
+    return 0, ""
+
+
+def _content_text(text: str, segments: list[tuple[int, int]]) -> str:
+    """Content segments joined with " … "."""
+    return " … ".join(text[start:end].strip().strip(QUOTE_MARKS).strip() for start, end in segments)
+
+
+def _drafts(doc: Doc) -> list[_Draft]:
+    """All drafts of a Doc: direct, follow-on, indirect and mixed, in text order."""
+    text = doc.text
+    blocks = find_quote_blocks(text)
+    direct = _direct_drafts(doc, blocks)
+    attributed = [draft for draft in direct if draft.kind == "direct"]
+    taken = [segment for draft in attributed for segment in draft.segments]
+    used_cues = {token.i for draft in attributed for token in draft.cue.tokens}  # type: ignore[union-attr]
+    indirect = [draft for draft in _indirect_drafts(doc, taken, used_cues) if not _overlaps(draft.segments, taken)]
+    for draft in indirect:
+        if any(_overlaps(draft.segments, block.segments) for block in blocks):
+            draft.kind = "mixed"
+    follow_ons = [
+        _Draft("direct", list(draft.segments), None, "previous", draft.blocks)
+        for draft in direct
+        if draft.kind == "bare"
+        and _is_full_quote(text, draft.blocks[0])
+        and not any(_overlaps(draft.segments, other.segments) for other in indirect)
+    ]
+    return sorted(attributed + indirect + follow_ons, key=lambda draft: draft.segments[0][0])
+
+
+def extract_quotes(doc: Doc) -> list[Attribution]:
+    """Every direct, indirect and mixed attribution in a parsed Doc, speakers resolved within the article."""
+    from presslens.quotes.speakers import resolve_speakers
+
+    article_id = doc._.article_id
+    records = []
+    for number, draft in enumerate(_drafts(doc), start=1):
+        anchor = draft.cue.tokens[0].idx if draft.cue else draft.segments[0][0]
+        sentence_index, sentence = _sentence_of(doc, anchor)
+        record = Attribution(
+            article_id=article_id,
+            quote_id=f"{article_id or 'doc'}-q{number:03d}",
+            kind=draft.kind,
+            segments=[(int(s), int(e)) for s, e in draft.segments],
+            content=_content_text(doc.text, draft.segments),
+            sentence_index=sentence_index,
+            sentence=sentence,
+            resolution=draft.resolution_hint or "none",
+            **_cue_fields(draft.cue),  # type: ignore[arg-type]
+        )
+        records.append(record)
+    return resolve_speakers(doc, records)

@@ -1,0 +1,74 @@
+"""Loading the quote-attribution lexicons: reporting cues and speaker-category rules (data/lexicons)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from presslens import paths
+
+REPORTING_VERBS_FILE = "reporting_verbs.yaml"
+SPEAKER_CATEGORIES_FILE = "speaker_categories.yaml"
+
+
+def _read(name: str) -> dict[str, Any]:
+    """A YAML lexicon under data/lexicons, parsed."""
+    return yaml.safe_load((paths.LEXICON_DIR / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _reporting_cues() -> dict[str, dict[str, Any]]:
+    """Every reporting cue (verb lemmas and multi-word phrases) -> category, evaluative, note (cached)."""
+    raw = _read(REPORTING_VERBS_FILE)
+    cues: dict[str, dict[str, Any]] = {}
+    for section in ("verbs", "phrases"):
+        for lemma, entry in (raw.get(section) or {}).items():
+            cues[str(lemma).lower()] = {
+                "category": entry["category"],
+                "evaluative": bool(entry.get("evaluative", False)),
+                "note": entry.get("note", ""),
+                "xcomp": bool(entry.get("xcomp", False)),
+            }
+    return cues
+
+
+def reporting_verbs() -> dict[str, dict[str, Any]]:
+    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp}."""
+    return {lemma: dict(entry) for lemma, entry in _reporting_cues().items()}
+
+
+def verb_lemmas() -> frozenset[str]:
+    """Single-word reporting verb lemmas."""
+    return frozenset(lemma for lemma in _reporting_cues() if " " not in lemma)
+
+
+def xcomp_lemmas() -> frozenset[str]:
+    """Reporting verbs whose infinitive complement is their content ("threatened to strike")."""
+    return frozenset(lemma for lemma, entry in _reporting_cues().items() if entry["xcomp"])
+
+
+def cue_phrases() -> tuple[tuple[str, ...], ...]:
+    """Multi-word reporting cues as lower-case word tuples, longest first."""
+    phrases = [tuple(lemma.split()) for lemma in _reporting_cues() if " " in lemma]
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+def cue_category(lemma: str) -> str:
+    """The category of a reporting cue ("speech", "belief", ...), or "" when it is not in the lexicon."""
+    return _reporting_cues().get(lemma.lower(), {}).get("category", "")
+
+
+@lru_cache(maxsize=1)
+def speaker_rules() -> dict[str, Any]:
+    """The speaker-category rules of data/lexicons/speaker_categories.yaml, with word lists as sets."""
+    raw = _read(SPEAKER_CATEGORIES_FILE)
+    rules = dict(raw)
+    rules["categories"] = [
+        {**rule, "words": frozenset(rule.get("words", ())), "types": frozenset(rule.get("types", ()))}
+        for rule in raw["categories"]
+    ]
+    for key in ("titles", "organisation_words", "group_words", "document_words"):
+        rules[key] = frozenset(str(word).lower() for word in raw.get(key, ()))
+    return rules
