@@ -1,0 +1,130 @@
+"""`presslens eval timex` and `presslens eval timeline`: TempEval-3 and SemEval-2015 Task 4 scoring."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable
+
+from presslens import cli, nlp, registry
+from presslens.timeline import gold as G
+from presslens.timeline.timex import extract_timex
+
+
+def _f1(precision: float, recall: float) -> float:
+    """Harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _prf(hits: int, n_system: int, n_gold: int) -> dict[str, float]:
+    """Precision, recall and F1 from counts."""
+    precision = hits / n_system if n_system else 0.0
+    recall = hits / n_gold if n_gold else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(_f1(precision, recall), 4)}
+
+
+def align(system: list[dict], gold: list[G.GoldTimex]) -> list[tuple[dict, G.GoldTimex]]:
+    """TempEval-3 pairing: each gold TIMEX3 with at most one overlapping system TIMEX3, exact extents first."""
+    used: set[int] = set()
+    pairs = []
+    for wanted_exact in (True, False):
+        for g in gold:
+            if any(p[1] is g for p in pairs):
+                continue
+            for i, s in enumerate(system):
+                if i in used:
+                    continue
+                exact = s["start"] == g.start and s["end"] == g.end
+                if exact if wanted_exact else (s["start"] < g.end and g.start < s["end"]):
+                    used.add(i)
+                    pairs.append((s, g))
+                    break
+    return pairs
+
+
+def score_timex(docs: list[G.GoldDoc], predictions: dict[str, list[dict]]) -> dict[str, object]:
+    """Strict and relaxed P/R/F1, value and type accuracy and F1, value accuracy per gold type."""
+    n_system = n_gold = strict = relaxed = 0
+    value_ok = type_ok = 0
+    per_type: dict[str, Counter] = defaultdict(Counter)
+    for doc in docs:
+        system, gold = predictions.get(doc.name, []), doc.timexes
+        n_system, n_gold = n_system + len(system), n_gold + len(gold)
+        for s, g in align(system, gold):
+            relaxed += 1
+            strict += s["start"] == g.start and s["end"] == g.end
+            value_ok += s["value"] == g.value
+            type_ok += s["type"] == g.type
+            per_type[g.type]["n"] += 1
+            per_type[g.type]["value_ok"] += s["value"] == g.value
+    relaxed_scores = _prf(relaxed, n_system, n_gold)
+    value_accuracy = value_ok / relaxed if relaxed else 0.0
+    type_accuracy = type_ok / relaxed if relaxed else 0.0
+    return {
+        "documents": len(docs), "gold": n_gold, "system": n_system,
+        "strict": _prf(strict, n_system, n_gold), "relaxed": relaxed_scores,
+        "value_accuracy": round(value_accuracy, 4), "value_f1": round(value_accuracy * relaxed_scores["f1"], 4),
+        "type_accuracy": round(type_accuracy, 4), "type_f1": round(type_accuracy * relaxed_scores["f1"], 4),
+        "value_accuracy_by_type": {t: {"n": c["n"], "accuracy": round(c["value_ok"] / c["n"], 4)}
+                                   for t, c in sorted(per_type.items())},
+    }
+
+
+def _scored(doc: G.GoldDoc, timex: dict) -> bool:
+    """Whether a system TIMEX3 lies in the annotated part of a document and is not the creation time."""
+    if doc.scored_until is not None and timex["start"] >= doc.scored_until:
+        return False
+    return not any(timex["start"] < end and start < timex["end"] for start, end in doc.unscored)
+
+
+def predict_timex(docs: list[G.GoldDoc], progress: bool = False) -> tuple[dict[str, list[dict]], dict[str, float]]:
+    """System TIMEX3s of every gold document (parsed through the cache) and the extraction throughput."""
+    parsed = nlp.parse_texts([doc.text for doc in docs], nlp.load_pipeline(), progress=progress, desc="parsing gold")
+    started = time.perf_counter()
+    predictions = {}
+    for doc, parsed_doc in zip(docs, parsed):
+        parsed_doc._.article_id = doc.name
+        found = extract_timex(parsed_doc, doc.dct, "day" if len(doc.dct) >= 10 else None)
+        records = [{"start": t.start_char, "end": t.end_char, "type": t.type, "value": t.value, "text": t.text}
+                   for t in found]
+        predictions[doc.name] = [r for r in records if _scored(doc, r)]
+    seconds = time.perf_counter() - started
+    return predictions, {"extraction_seconds": round(seconds, 3),
+                         "docs_per_second": round(len(docs) / seconds, 1) if seconds else float("inf")}
+
+
+def write_predictions(path: Path, predictions: dict[str, list[dict]]) -> None:
+    """One JSON object per document: {"doc", "timex": [{"start", "end", "type", "value"}]}."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for name, timexes in predictions.items():
+            rows = [{k: t[k] for k in ("start", "end", "type", "value")} for t in timexes]
+            handle.write(json.dumps({"doc": name, "timex": rows}) + "\n")
+
+
+def run_timex(args: argparse.Namespace) -> dict[str, object]:
+    """Score TIMEX3 extraction and normalisation on a folder of TimeML / CAT documents."""
+    docs = G.read_corpus(args.data)
+    predictions, speed = predict_timex(docs, progress=not args.quiet)
+    if args.predictions:
+        write_predictions(args.predictions, predictions)
+    return {"data": str(args.data), **score_timex(docs, predictions), "throughput": speed,
+            "reference_heideltime_tempeval3_test": {"strict_f1": 0.818, "relaxed_f1": 0.907, "value_f1": 0.781,
+                                                    "type_f1": 0.833}}
+
+
+def _timex_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `presslens eval timex`."""
+    parser.add_argument("--data", type=cli.existing_path, required=True,
+                        help="folder of TimeML .tml (or CAT .xml) documents, searched recursively")
+    parser.add_argument("--predictions", type=cli.output_path, help="write predictions here (JSON lines)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+registry.evaluators.register("timex", func=registry.Command(
+    help="TIMEX3 extraction and normalisation, scored the TempEval-3 way", add_arguments=_timex_arguments,
+    run=run_timex))
+

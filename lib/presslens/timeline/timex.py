@@ -1,0 +1,662 @@
+"""Temporal expressions: a parsed Doc and its publication date in, normalised TIMEX3 records out."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Callable, Mapping
+
+import yaml
+from dateutil.relativedelta import relativedelta
+from spacy.tokens import Doc, Span
+
+from presslens import paths
+from presslens.timeline import values as V
+
+LEXICON_FILE = paths.LEXICON_DIR / "temporal.yaml"
+#: Year-less dates take their year from an explicit date this many sentences back (0: same sentence only).
+ANCHOR_WINDOW_SENTENCES = 1
+PRECISION_RANK = {"unknown": 0, "century": 1, "decade": 2, "year": 3, "half": 4, "season": 4, "quarter": 4,
+                  "month": 5, "week": 6, "day": 7, "time": 8}
+
+
+@dataclass
+class Timex:
+    """One TIMEX3 expression with its normalised value and its trace to the cleaned text."""
+
+    article_id: str | None
+    start_char: int
+    end_char: int
+    text: str
+    type: str
+    value: str
+    start_date: str | None
+    end_date: str | None
+    precision: str
+    anchor: str
+    sentence_index: int
+    sentence: str
+    mod: str | None = None
+    end_value: str | None = None
+    tense: str | None = None
+    dct_limited: bool = False
+    rule: str = ""
+    root_i: int = field(default=-1, repr=False)
+
+
+@dataclass
+class Context:
+    """What a rule may resolve against: the publication date, the last explicit date, the clause's tense."""
+
+    dct: date | None
+    dct_precision: str
+    reference: date | None
+    reference_value: str | None
+    reference_sentence: int
+    sentence_index: int
+    tense: str | None
+    last_date: date | None = None
+    last_value: str | None = None
+
+    def year_anchor(self) -> tuple[date | None, str]:
+        """The date that gives year-less expressions their year, and its label."""
+        if self.reference and self.sentence_index - self.reference_sentence <= ANCHOR_WINDOW_SENTENCES:
+            return self.reference, f"text:{self.reference_value}"
+        return self.dct, "dct"
+
+
+@dataclass(frozen=True)
+class Norm:
+    """What a rule makes of a match: TIMEX3 type and value, mod, the anchor it used and how fine it must be."""
+
+    type: str
+    value: str
+    mod: str | None = None
+    anchor: str = "absolute"
+    needs: str | None = None
+    end_value: str | None = None
+    explicit: bool = False
+
+
+# ----------------------------------------------------------------------------------------------- lexicon
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The temporal vocabulary from data/lexicons/temporal.yaml."""
+    return yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+
+
+def _alternation(words: object, dotted: bool = False) -> str:
+    """A regex alternation of words, longest first; abbreviations may carry a dot."""
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        escaped = re.escape(str(word)).replace(r"\ ", r"\s+")
+        parts.append(escaped + (r"\.?" if dotted and len(str(word)) <= 4 else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _number_value(text: str) -> float | str:
+    """The value of a number written in digits or words ("24", "twenty-four", "a few" -> "X")."""
+    words = lexicon()["numbers"]
+    cleaned = re.sub(r"\s+", " ", text.lower().replace(",", "")).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
+        return float(cleaned)
+    if cleaned in words:
+        return words[cleaned]
+    total = 0.0
+    for part in re.split(r"[\s-]+", cleaned):
+        amount = words.get(part)
+        if not isinstance(amount, (int, float)):
+            return "X"
+        total = total * amount if amount == 100 else total + amount
+    return total
+
+
+@lru_cache(maxsize=1)
+def grammar() -> dict[str, str]:
+    """Named regex building blocks assembled from the lexicon."""
+    lex = lexicon()
+    number_words = [w for w, v in lex["numbers"].items() if v != "X" and w not in ("a", "an", "half")]
+    unit_words = list(lex["units"])
+    word_number = _alternation(number_words) + r"(?:[\s-]+" + _alternation(number_words) + ")?"
+    modifiers = _alternation(lex["modifiers"])
+    return {
+        "MONTH": _alternation(lex["months"], dotted=True),
+        "WEEKDAY": _alternation(lex["weekdays"], dotted=True),
+        "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?",
+        "YEAR": r"(?<![\d$£€,.])(?:1[6-9]\d\d|20\d\d)(?![\d,]\d|%|\s*(?:percent|per cent))",
+        "NUM": r"(?:\d+(?:\.\d+)?|" + word_number + r"|an?|half\s+an?|a\s+couple\s+of|couple\s+of|several|a\s+few|few|many)",
+        "UNIT": _alternation(unit_words) + r"(?:s|es)?",
+        "UNIT1": r"(?:centur(?:y|ies)|" + _alternation(unit_words) + r"s?)",
+        "SEASON": _alternation(lex["seasons"]),
+        "POD": _alternation(lex["parts_of_day"]),
+        "MOD": modifiers,
+        "SHIFT": _alternation(lex["shifts"]),
+        "OFFSET": _alternation(lex["offsets"]),
+        "APPROX": _alternation(lex["approximators"]),
+        "ORD": _alternation(lex["ordinals"]),
+        "DEICTIC": _alternation(lex["deictic_days"]),
+        "SETWORD": _alternation(lex["sets"]),
+        "SETQ": _alternation(lex["set_quantifiers"]),
+        "VAGUE": _alternation(lex["vague"]),
+        "CLOCKWORD": _alternation(lex["clock_words"]),
+    }
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def _month(text: str) -> int:
+    """Month number of a month name or abbreviation."""
+    return lexicon()["months"][text.lower().rstrip(".")]
+
+
+def _weekday(text: str) -> int:
+    """ISO weekday number of a weekday name or abbreviation."""
+    return lexicon()["weekdays"][text.lower().rstrip(".")]
+
+
+def _unit(text: str) -> tuple[str, int]:
+    """ISO letter and factor of a unit word ("decades" -> ("Y", 10))."""
+    entry = lexicon()["units"][_unit_word(text)]
+    return entry["code"], entry.get("factor", 1)
+
+
+def _mod(text: str | None) -> str | None:
+    """TIMEX3 mod of a modifier phrase ("early" -> START)."""
+    if not text:
+        return None
+    key = re.sub(r"\s+", " ", text.lower()).strip(" -")
+    entry = lexicon()["modifiers"].get(key)
+    return entry["mod"] if entry else None
+
+
+def _resolve_yearless(month: int, day: int | None, ctx: Context) -> tuple[int | None, str]:
+    """The year of a month (and day) given without one: anchor year, moved by tense."""
+    anchor, label = ctx.year_anchor()
+    if anchor is None:
+        return None, "none"
+    year = anchor.year
+    if ctx.dct_precision == "year" and label == "dct":
+        return year, label
+    probe = (month, day or 1)
+    here = (anchor.month, anchor.day if day else 1)
+    if ctx.tense == "past" and probe > here:
+        year -= 1
+    elif ctx.tense == "future" and probe < here:
+        year += 1
+    return year, label
+
+
+def _shift_period(anchor: date, unit: str, steps: int) -> str:
+    """TIMEX3 value of the calendar period ``steps`` units from ``anchor`` (unit W/M/Y/Q/D/WE/decade)."""
+    if unit == "D":
+        return (anchor + relativedelta(days=steps)).isoformat()
+    if unit in ("W", "WE"):
+        year, week, _ = (anchor + relativedelta(weeks=steps)).isocalendar()
+        return f"{year}-W{week:02d}" + ("-WE" if unit == "WE" else "")
+    if unit == "M":
+        moved = anchor + relativedelta(months=steps)
+        return f"{moved.year}-{moved.month:02d}"
+    if unit == "Q":
+        index = anchor.year * 4 + (anchor.month - 1) // 3 + steps
+        return f"{index // 4}-Q{index % 4 + 1}"
+    if unit == "DE":
+        return str(anchor.year // 10 + steps)
+    if unit == "CE":
+        return str(anchor.year // 100 + steps)
+    return str(anchor.year + steps)
+
+
+def _duration(amount: float | str, code: str, factor: int) -> str:
+    """ISO duration of an amount of a unit ("P3W", "PT24H", "PXY")."""
+    clock = code in ("H", "S") or (code == "M" and factor == -1)
+    if code == "WE":
+        code = "D" if amount == "X" else "D"
+        amount = amount if amount == "X" else amount * 2
+    if amount == "X":
+        return f"P{'T' if clock else ''}X{code}"
+    total = amount * factor
+    if total != int(total):
+        smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}.get(code)
+        if smaller:
+            return _duration(total * smaller[1], smaller[0], -1 if smaller[0] == "M" and code == "H" else 1)
+    return f"P{'T' if clock else ''}{int(total)}{code}"
+
+
+def _unit_word(text: str) -> str:
+    """Canonical unit word of a unit in text ("years" -> "year")."""
+    word = text.lower()
+    if word.startswith("centur"):
+        return "century"
+    for candidate in (word, word[:-1], word[:-2]):
+        if candidate in lexicon()["units"]:
+            return candidate
+    return word
+
+
+def _period_code(unit_word: str) -> str:
+    """Calendar period code of a unit word for shifted DATE values."""
+    return {"day": "D", "night": "D", "week": "W", "weekend": "WE", "fortnight": "W", "month": "M",
+            "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE"}.get(unit_word, "Y")
+
+
+def _needs(code: str) -> str:
+    """Anchor precision a shifted period needs."""
+    return {"D": "day", "W": "day", "WE": "day", "M": "month", "Q": "month"}.get(code, "year")
+
+
+# --------------------------------------------------------------------------------------------- rules
+def r_iso(m: re.Match, ctx: Context) -> Norm:
+    """2022-01-15."""
+    return Norm("DATE", f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", explicit=True)
+
+
+def r_month_day(m: re.Match, ctx: Context) -> Norm | None:
+    """January 15, 2022 / 15 January 2022 / Jan. 2 / Friday, Jan. 14."""
+    month, day = _month(m["mon"]), int(re.sub(r"\D", "", m["d"]))
+    if m["y"]:
+        return Norm("DATE", f"{m['y']}-{month:02d}-{day:02d}", explicit=True)
+    year, label = _resolve_yearless(month, day, ctx)
+    if year is None:
+        return Norm("DATE", f"XXXX-{month:02d}-{day:02d}", anchor="none")
+    return Norm("DATE", f"{year}-{month:02d}-{day:02d}", anchor=label, needs="year")
+
+
+def r_month(m: re.Match, ctx: Context) -> Norm | None:
+    """June 2024 / in February / late November / mid-May."""
+    month = _month(m["mon"])
+    if m["y"]:
+        return Norm("DATE", f"{m['y']}-{month:02d}", mod=_mod(m["mod"]), explicit=True)
+    year, label = _resolve_yearless(month, None, ctx)
+    if year is None:
+        return Norm("DATE", f"XXXX-{month:02d}", mod=_mod(m["mod"]), anchor="none")
+    return Norm("DATE", f"{year}-{month:02d}", mod=_mod(m["mod"]), anchor=label, needs="year")
+
+
+def r_year(m: re.Match, ctx: Context) -> Norm:
+    """1992 / early 2022 / fiscal 1989 / 2024-2028."""
+    if m["y2"]:
+        end = m["y2"] if len(m["y2"]) == 4 else m["y"][:2] + m["y2"]
+        return Norm("DATE", m["y"], mod=_mod(m["mod"]), end_value=end, explicit=True)
+    return Norm("DATE", m["y"], mod=_mod(m["mod"]), explicit=True)
+
+
+def r_decade(m: re.Match, ctx: Context) -> Norm:
+    """the 1990s / the early 2000s / the '90s."""
+    decade = m["dec"][:3] if m["dec"] else ("19" if int(m["short"]) > 20 else "20") + m["short"][0]
+    return Norm("DATE", decade, mod=_mod(m["mod"]))
+
+
+def r_century(m: re.Match, ctx: Context) -> Norm:
+    """the 20th century."""
+    number = int(re.sub(r"\D", "", m["n"]) or lexicon()["ordinals"].get(m["n"].lower(), 0))
+    return Norm("DATE", f"{number - 1:02d}", mod=_mod(m["mod"]))
+
+
+def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
+    """the third quarter (of 2021) / third-quarter / the first half."""
+    ordinal = lexicon()["ordinals"][m["q"].lower()]
+    letter = "H" if m["part"].lower() == "half" else "Q"
+    if letter == "H" and ordinal > 2:
+        return None
+    if m["y"]:
+        return Norm("DATE", f"{m['y']}-{letter}{ordinal}", explicit=True)
+    anchor, label = ctx.year_anchor()
+    if anchor is None:
+        return Norm("DATE", f"XXXX-{letter}{ordinal}", anchor="none")
+    year = anchor.year
+    current = (anchor.month - 1) // (3 if letter == "Q" else 6) + 1
+    if m["shift"] and m["shift"].lower().startswith(("last", "year")):
+        year -= 1
+    elif m["shift"] and m["shift"].lower().startswith("next"):
+        year += 1
+    elif ctx.tense != "future" and ordinal > current and label == "dct":
+        year -= 1
+    return Norm("DATE", f"{year}-{letter}{ordinal}", anchor=label, needs="year")
+
+
+def r_this_quarter(m: re.Match, ctx: Context) -> Norm | None:
+    """the quarter / the latest quarter / the year-ago quarter: the reporting quarter of the article."""
+    anchor, label = (ctx.last_date, f"text:{ctx.last_value}") if ctx.last_value and "Q" in ctx.last_value else (ctx.dct, "dct")
+    if anchor is None:
+        return Norm("DATE", "XXXX-QX", anchor="none")
+    if label == "dct":
+        steps = -1 if ctx.tense != "future" else 0
+        value = _shift_period(anchor, "Q", steps)
+    else:
+        value = ctx.last_value
+    if m["ago"]:
+        value = f"{int(value[:4]) - 1}{value[4:]}"
+    return Norm("DATE", value, anchor=label, needs="month")
+
+
+def r_season(m: re.Match, ctx: Context) -> Norm | None:
+    """this summer / last fall / the spring of 2021 / winter 2022."""
+    code = lexicon()["seasons"][m["season"].lower()]
+    if m["y"]:
+        return Norm("DATE", f"{m['y']}-{code}", mod=_mod(m["mod"]), explicit=True)
+    anchor, label = ctx.year_anchor()
+    if anchor is None:
+        return Norm("DATE", f"XXXX-{code}", anchor="none")
+    steps = lexicon()["shifts"].get(re.sub(r"\s+", " ", (m["shift"] or "this").lower()), 0)
+    return Norm("DATE", f"{anchor.year + steps}-{code}", mod=_mod(m["mod"]), anchor=label, needs="year")
+
+
+def _weekday_date(weekday: int, shift: str | None, ctx: Context) -> date | None:
+    """The date of a weekday named near the DCT: tense (or last/next) decides the direction."""
+    if ctx.dct is None:
+        return None
+    offset = weekday - ctx.dct.isoweekday()
+    word = (shift or "").lower()
+    direction = -1 if word in ("last", "past", "previous") else 1 if word in ("next", "coming") else 0
+    if direction == 0 and word != "this":
+        direction = 1 if ctx.tense == "future" else -1 if ctx.tense == "past" else 0
+    if direction < 0 and offset > 0:
+        offset -= 7
+    elif direction > 0 and offset < 0:
+        offset += 7
+    elif direction == 0 and abs(offset) > 3:
+        offset = offset - 7 if offset > 0 else offset + 7
+    return ctx.dct + relativedelta(days=offset)
+
+
+def r_weekday(m: re.Match, ctx: Context) -> Norm:
+    """Friday / last Monday / Friday morning / Saturday night."""
+    day = _weekday_date(_weekday(m["wd"]), m["shift"], ctx)
+    pod = lexicon()["parts_of_day"].get((m["pod"] or "").lower())
+    if day is None:
+        return Norm("DATE", f"XXXX-WXX-{_weekday(m['wd'])}", anchor="none")
+    value = day.isoformat() + (f"T{pod}" if pod else "")
+    return Norm("TIME" if pod else "DATE", value, anchor="dct", needs="day")
+
+
+def r_deictic(m: re.Match, ctx: Context) -> Norm:
+    """today / yesterday / tomorrow / tonight / yesterday morning / last night."""
+    word = (m["word"] or m["last"]).lower()
+    pod_word = (m["pod"] or ("night" if word == "tonight" else "")).lower()
+    pod = lexicon()["parts_of_day"].get(pod_word)
+    offset = lexicon()["deictic_days"].get(word, -1 if word == "last" else 0)
+    if ctx.dct is None:
+        return Norm("TIME" if pod else "DATE", "XXXX-XX-XX", anchor="none")
+    value = (ctx.dct + relativedelta(days=offset)).isoformat() + (f"T{pod}" if pod else "")
+    return Norm("TIME" if pod else "DATE", value, anchor="dct", needs="day")
+
+
+def r_this_pod(m: re.Match, ctx: Context) -> Norm:
+    """this morning / this evening / later this afternoon / the morning."""
+    pod = lexicon()["parts_of_day"][m["pod"].lower()]
+    if ctx.dct is None:
+        return Norm("TIME", f"XXXX-XX-XXT{pod}", anchor="none")
+    return Norm("TIME", f"{ctx.dct.isoformat()}T{pod}", anchor="dct", needs="day")
+
+
+def r_clock(m: re.Match, ctx: Context) -> Norm:
+    """10:35 a.m. / 5 p.m. EST Nov. 9 / noon Thursday / midnight."""
+    if m["word"]:
+        hour, minute = lexicon()["clock_words"][m["word"].lower()], 0
+    else:
+        hour, minute = int(m["h"]), int(m["min"] or 0)
+        if m["ampm"] and m["ampm"].lower().startswith("p") and hour < 12:
+            hour += 12
+        elif m["ampm"] and m["ampm"].lower().startswith("a") and hour == 12:
+            hour = 0
+    if m["wd"]:
+        day = _weekday_date(_weekday(m["wd"]), None, ctx)
+    elif m["deictic"]:
+        day = ctx.dct + relativedelta(days=lexicon()["deictic_days"][m["deictic"].lower()]) if ctx.dct else None
+    else:
+        day = ctx.dct
+    stamp = f"T{hour:02d}:{minute:02d}" if hour != 24 else "T24"
+    if day is None:
+        return Norm("TIME", f"XXXX-XX-XX{stamp}", anchor="none")
+    return Norm("TIME", day.isoformat() + stamp, anchor="dct", needs="day")
+
+
+def r_shifted_unit(m: re.Match, ctx: Context) -> Norm | None:
+    """last year / this week / next month / earlier this year / the end of the year / early next year."""
+    unit_word = _unit_word(m["unit"])
+    code = _period_code(unit_word)
+    shift_word = re.sub(r"\s+", " ", (m.groupdict().get("shift") or "this").lower())
+    steps = lexicon()["shifts"].get(shift_word, 0)
+    if ctx.dct is None:
+        return Norm("DATE", "XXXX", mod=_mod(m["mod"]), anchor="none")
+    value = _shift_period(ctx.dct, code, steps)
+    return Norm("DATE", value, mod=_mod(m["mod"]), anchor="dct", needs=_needs(code))
+
+
+def r_offset(m: re.Match, ctx: Context) -> Norm | None:
+    """a year ago / three days earlier / two weeks later / a decade ago."""
+    amount = _number_value(m["n"])
+    unit_word = _unit_word(m["unit"])
+    code, factor = _unit(m["unit"])
+    direction = lexicon()["offsets"][re.sub(r"\s+", " ", m["dir"].lower())]
+    if amount == "X" or code in ("H", "S") or unit_word == "minute":
+        return Norm("DATE", "PAST_REF" if direction < 0 else "FUTURE_REF")
+    anaphoric = m["dir"].lower() not in ("ago", "from now", "hence")
+    anchor, label = (ctx.last_date, f"text:{ctx.last_value}") if anaphoric and ctx.last_date else (ctx.dct, "dct")
+    if anchor is None:
+        return Norm("DATE", "XXXX", anchor="none")
+    steps = int(amount * factor * direction)
+    if code == "Y":
+        if anaphoric and ctx.last_value and re.fullmatch(r"\d{4}-(?:Q\d|H\d|\d\d)", ctx.last_value):
+            value = f"{int(ctx.last_value[:4]) + steps}{ctx.last_value[4:]}"
+        else:
+            value = str(anchor.year + steps)
+        return Norm("DATE", value, anchor=label, needs="year")
+    if code == "Q":
+        return Norm("DATE", _shift_period(anchor, "Q", steps), anchor=label, needs="month")
+    if code == "M":
+        return Norm("DATE", _shift_period(anchor, "M", steps), anchor=label, needs="month")
+    days = steps * (7 if code == "W" else 1)
+    return Norm("DATE", (anchor + relativedelta(days=days)).isoformat(), anchor=label, needs="day")
+
+
+def r_year_earlier(m: re.Match, ctx: Context) -> Norm | None:
+    """year-earlier / year-ago (adjectives): the reference period one year back."""
+    ref = ctx.last_value if ctx.last_value and re.fullmatch(r"\d{4}(?:-Q\d|-H\d|-\d\d)?", ctx.last_value) else None
+    if ref:
+        return Norm("DATE", f"{int(ref[:4]) - 1}{ref[4:]}", anchor=f"text:{ref}", needs="year")
+    if ctx.dct is None:
+        return None
+    return Norm("DATE", str(ctx.dct.year - 1), anchor="dct", needs="year")
+
+
+def r_duration(m: re.Match, ctx: Context) -> Norm | None:
+    """three weeks / the past two months / two-year / the first nine months / 24 hours."""
+    amount = _number_value(m["n"])
+    code, factor = _unit(m["unit"])
+    if _unit_word(m["unit"]) == "minute":
+        code, factor = "M", -1
+    if amount != "X" and amount == 0:
+        return None
+    value = _duration(amount, code, factor)
+    if factor == -1:
+        value = value.replace("PX", "PTX")
+        value = value if value.startswith("PT") else "PT" + value[1:]
+    return Norm("DURATION", value)
+
+
+def r_plural_unit(m: re.Match, ctx: Context) -> Norm:
+    """years / several weeks / the past few months / decades."""
+    code, factor = _unit(m["unit"])
+    if _unit_word(m["unit"]) == "minute":
+        return Norm("DURATION", "PTXM")
+    return Norm("DURATION", _duration("X", code, 1) if factor == 1 else "PXY")
+
+
+def r_set(m: re.Match, ctx: Context) -> Norm:
+    """daily / annually / every year / each Tuesday / every two weeks."""
+    if m["word"]:
+        return Norm("SET", lexicon()["sets"][m["word"].lower()])
+    if m["wd"]:
+        return Norm("SET", f"XXXX-WXX-{_weekday(m['wd'])}")
+    amount = _number_value(m["n"]) if m["n"] else 1
+    code, factor = _unit(m["unit"])
+    return Norm("SET", _duration(amount, code, factor))
+
+
+def r_vague(m: re.Match, ctx: Context) -> Norm:
+    """now / recently / the future / currently / in recent years."""
+    kind, value = lexicon()["vague"][re.sub(r"\s+", " ", m["word"].lower())]
+    return Norm(kind, value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern of the grammar and the function that normalises its matches."""
+
+    name: str
+    pattern: re.Pattern
+    normalise: Callable[[re.Match, Context], Norm | None]
+
+
+RULE_TEMPLATES: tuple[tuple[str, str, Callable[[re.Match, Context], Norm | None]], ...] = (
+    ("iso", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
+    ("month_day", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
+    ("day_month", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
+    ("month", r"(?:(?P<mod>MOD)[\s-]+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
+    ("year", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
+    ("decade", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
+    ("century", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
+    ("quarter", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
+    ("this_quarter", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
+    ("season", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
+    ("weekday", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
+    ("deictic", r"(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
+    ("this_pod", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
+    ("clock", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("shifted_unit", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
+    ("mod_the_unit", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
+    ("offset", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
+    ("year_earlier", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
+    ("duration", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long|-old)?\b", r_duration),
+    ("plural_unit", r"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
+    ("set", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
+    ("vague", r"(?P<word>VAGUE)\b", r_vague),
+)
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """The compiled grammar, in priority order (earlier wins between equally long matches)."""
+    blocks = grammar()
+    compiled = []
+    for name, template, normalise in RULE_TEMPLATES:
+        pattern = template
+        for key in sorted(blocks, key=len, reverse=True):
+            pattern = re.sub(rf"(?<![A-Za-z<]){key}(?![A-Za-z>])", lambda _m, k=key: blocks[k], pattern)
+        compiled.append(Rule(name, re.compile(r"(?<![\w-])" + pattern + r"(?![\w])", re.IGNORECASE), normalise))
+    return tuple(compiled)
+
+
+# -------------------------------------------------------------------------------------- spaCy checks
+FUTURE_MARKERS = {"will", "'ll", "shall", "wo", "going"}
+
+
+def clause_tense(span: Span) -> str | None:
+    """Tense of the clause an expression sits in: "past", "future", "present" or None (no verb found)."""
+    token = span.root
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
+            break
+        token = token.head
+    auxiliaries = [child for child in token.children if child.dep_ in ("aux", "auxpass")]
+    words = {child.lower_ for child in auxiliaries}
+    if words & FUTURE_MARKERS or (token.lower_ in FUTURE_MARKERS and token.pos_ == "AUX"):
+        return "future"
+    tenses = [t for t in [token, *auxiliaries] if "Past" in t.morph.get("Tense")]
+    if tenses or words & {"has", "have", "had", "'ve"}:
+        return "past"
+    if token.pos_ in ("VERB", "AUX"):
+        return "present"
+    return None
+
+
+def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
+    """Drop readings spaCy contradicts: "May" the modal, "march" the verb, "fall" the verb, "once" the conjunction."""
+    if span is None:
+        return False
+    lex = lexicon()
+    groups = m.groupdict()
+    month = groups.get("mon")
+    if month and month.lower().rstrip(".") in lex["ambiguous_months"]:
+        token = span.doc[span.start + [t.text for t in span].index(month) if month in [t.text for t in span] else span.start]
+        if not month[0].isupper() or token.tag_ == "MD" or token.pos_ == "VERB":
+            return False
+        if rule.name == "month" and not groups.get("y") and not groups.get("mod") and token.ent_type_ not in ("DATE", ""):
+            return False
+    weekday = groups.get("wd")
+    if weekday and weekday.lower().rstrip(".") in lex["ambiguous_weekdays"] and not weekday[0].isupper():
+        return False
+    if rule.name == "season" and not (groups.get("shift") or groups.get("y") or groups.get("mod")):
+        return span.root.pos_ in ("NOUN", "PROPN") and span.text.lower().startswith("the")
+    if rule.name == "vague" and groups["word"].lower() in lex["weak_vague"]:
+        return span.root.pos_ in ("ADV", "ADJ", "NOUN") and span.root.dep_ not in ("mark", "advmod") or span.root.pos_ == "ADV" and span.root.dep_ == "advmod" and span.root.lower_ not in ("once",)
+    if rule.name == "plural_unit" and span.root.dep_ == "compound":
+        return False
+    if rule.name == "year":
+        return span.root.like_num or span.root.pos_ in ("NUM", "PROPN", "NOUN") and span.root.ent_type_ not in ("MONEY", "CARDINAL", "QUANTITY", "PERCENT")
+    return True
+
+
+def _candidates(doc: Doc) -> list[tuple[int, int, Rule, re.Match, Span]]:
+    """Non-overlapping rule matches, longest first (rule order breaks ties), in text order."""
+    found = []
+    for priority, rule in enumerate(rules()):
+        for m in rule.pattern.finditer(doc.text):
+            start, end = m.span()
+            text = m.group()
+            start += len(text) - len(text.lstrip())
+            end -= len(text) - len(text.rstrip(" ,.")) if not re.search(r"(?:[ap]\.m|\b[A-Z][a-z]{2})\.$", text) else 0
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if _plausible(rule, m, span):
+                found.append((start, end, priority, rule, m, span))
+    found.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken: list[tuple[int, int, Rule, re.Match, Span]] = []
+    occupied: list[tuple[int, int]] = []
+    for start, end, _, rule, m, span in found:
+        if all(end <= s or start >= e for s, e in occupied):
+            occupied.append((start, end))
+            taken.append((start, end, rule, m, span))
+    return sorted(taken, key=lambda c: c[0])
+
+
+def _limit(norm: Norm, dct_precision: str) -> tuple[str, bool]:
+    """The value cut to what a coarse publication date supports, and whether it was cut."""
+    if norm.anchor != "dct" or not norm.needs or PRECISION_RANK[dct_precision] >= PRECISION_RANK[norm.needs]:
+        return norm.value, False
+    if dct_precision == "unknown":
+        return re.sub(r"\d", "X", norm.value), True
+    return V.truncate(norm.value, dct_precision), True
+
+
+def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -> list[Timex]:
+    """Find and normalise the temporal expressions of a parsed article against its publication date."""
+    dct_date, precision = V.parse_dct(dct, dct_precision)
+    sentence_starts = [sent.start_char for sent in doc.sents]
+    sentences = list(doc.sents)
+    ctx = Context(dct_date, precision, None, None, -99, 0, None)
+    records = []
+    for start, end, rule, m, span in _candidates(doc):
+        sentence_index = bisect.bisect_right(sentence_starts, start) - 1
+        ctx.sentence_index, ctx.tense = sentence_index, clause_tense(span)
+        norm = rule.normalise(m, ctx)
+        if norm is None:
+            continue
+        value, limited = _limit(norm, precision)
+        first, last = V.bounds(value, norm.mod, norm.end_value) if norm.type in ("DATE", "TIME") else (None, None)
+        anchor = norm.anchor if norm.anchor != "dct" else f"dct:{dct} ({precision})"
+        records.append(Timex(
+            article_id=doc._.article_id, start_char=start, end_char=end, text=doc.text[start:end], type=norm.type,
+            value=value, start_date=first, end_date=last,
+            precision=V.precision(value) if norm.type in ("DATE", "TIME") else norm.type.lower(),
+            anchor=anchor, sentence_index=sentence_index, sentence=sentences[sentence_index].text.strip(),
+            mod=norm.mod, end_value=norm.end_value, tense=ctx.tense, dct_limited=limited, rule=rule.name,
+            root_i=span.root.i,
+        ))
+        if norm.type == "DATE" and first and V.precision(value) in ("day", "month", "quarter", "half", "year"):
+            ctx.last_date, ctx.last_value = date.fromisoformat(first), value
+            if norm.explicit:
+                ctx.reference, ctx.reference_value, ctx.reference_sentence = date.fromisoformat(first), value, sentence_index
+    return records
