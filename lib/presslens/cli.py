@@ -1,4 +1,4 @@
-"""The ``presslens`` command line: ``run`` the report, ``eval`` and ``train`` the analyses, ``bench``."""
+"""The ``presslens`` command line: ``run`` the report, ``check`` a corpus, ``eval`` and ``train`` the analyses."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _add_registry(subparsers: argparse._SubParsersAction, verb: str, registry: o
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    from presslens import runner
+    from presslens import check, runner
 
     _import_analyses()
     parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser = subparsers.add_parser("run", help="execute every notebook and render the report site")
     runner.add_arguments(run_parser)
     run_parser.set_defaults(handler=runner.run_from_args)
+    check_parser = subparsers.add_parser("check", help="load, clean and de-duplicate a corpus; report every record")
+    check.add_arguments(check_parser)
+    check_parser.set_defaults(handler=check.run)
     _add_registry(subparsers, "eval", evaluators, "score an analysis on gold data; prints JSON")
     _add_registry(subparsers, "train", trainers, "train a model artifact and its model card")
     return parser

@@ -180,7 +180,7 @@ def parse_texts(
     todo = [i for i, doc in enumerate(docs) if doc is None]
     unparsed = (mark(nlp.make_doc(texts[i]), marks[i]) for i in todo)
     stream = nlp.pipe(unparsed, batch_size=batch_size, n_process=n_process)
-    for i, doc in tqdm(zip(todo, stream), total=len(todo), desc=desc, disable=not progress or not todo):
+    for i, doc in tqdm(zip(todo, stream), total=len(todo), desc=desc, disable=True if not (progress and todo) else None):
         if store:
             store.put(digests[i], doc)
         docs[i] = doc
