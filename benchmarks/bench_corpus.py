@@ -12,8 +12,9 @@ import json
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from presslens import paths
 from presslens.clean import clean_corpus
@@ -79,10 +80,12 @@ def main() -> None:
         "cached_vs_cold_time": round(cached_seconds / cold_seconds, 4),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    print(f"load (all {len(report)} records): {load_seconds:.1f} s; clean: {numbers['clean_articles_per_s']} articles/s")
+    print(f"load (all {len(report)} records): {load_seconds:.1f} s; "
+          f"clean: {numbers['clean_articles_per_s']} articles/s")
     for stage in ("bare_pipe", "presslens_cold", "presslens_cached"):
         s = numbers[stage]
-        print(f"{stage:17s} {s['seconds']:8.2f} s  {s['articles_per_s']:8.1f} articles/s  {s['words_per_s']:10.1f} words/s")
+        print(f"{stage:17s} {s['seconds']:8.2f} s  {s['articles_per_s']:8.1f} articles/s  "
+              f"{s['words_per_s']:10.1f} words/s")
     print(f"presslens/bare throughput: {numbers['presslens_vs_bare_throughput']} (target >= 0.9); "
           f"cached/cold time: {numbers['cached_vs_cold_time']} (target < 0.05); peak RSS {numbers['peak_rss_mb']} MB")
     print(json.dumps(numbers, indent=2))

@@ -7,8 +7,8 @@ import importlib
 import importlib.util
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from presslens.registry import Command, evaluators, trainers
 

@@ -6,9 +6,9 @@ import hashlib
 import importlib.util
 import os
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import spacy
 from spacy.language import Language
@@ -180,7 +180,8 @@ def parse_texts(
     todo = [i for i, doc in enumerate(docs) if doc is None]
     unparsed = (mark(nlp.make_doc(texts[i]), marks[i]) for i in todo)
     stream = nlp.pipe(unparsed, batch_size=batch_size, n_process=n_process)
-    for i, doc in tqdm(zip(todo, stream), total=len(todo), desc=desc, disable=True if not (progress and todo) else None):
+    bar_off = True if not (progress and todo) else None  # None: tqdm shows the bar on terminals only
+    for i, doc in tqdm(zip(todo, stream), total=len(todo), desc=desc, disable=bar_off):
         if store:
             store.put(digests[i], doc)
         docs[i] = doc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Mapping
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd

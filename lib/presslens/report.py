@@ -81,7 +81,7 @@ def run_manifest(parameters: dict[str, Any]) -> dict[str, Any]:
     """What a reader needs to reproduce a run."""
     meta = model_meta(parameters.get("model") or None)
     return {
-        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
         "packages": package_versions(),
         "model": {"name": f"{meta.get('lang')}_{meta.get('name')}", "version": meta.get("version")},

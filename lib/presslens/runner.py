@@ -147,7 +147,7 @@ def plan_from_args(args: argparse.Namespace) -> RunPlan:
             raise SystemExit(f"presslens run: no such notebook(s) {sorted(unknown)} in {paths.NOTEBOOK_DIR}")
         notebooks = [nb for nb in notebooks if nb.name in args.notebooks]
     params_file = args.params.resolve() if args.params else None
-    name = args.name or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    name = args.name or dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     return RunPlan(notebooks, collect_parameters(params_file, args.overrides), args.reports_dir.resolve() / name)
 
 
