@@ -2,7 +2,12 @@
 
 from presslens.quotes.extract import Attribution, extract_quotes, find_quote_blocks
 from presslens.quotes.lexicons import reporting_verbs
-
-__all__ = ["Attribution", "extract_quotes", "find_quote_blocks", "reporting_verbs"]
+from presslens.quotes.statements import statement_links, statements_table
+from presslens.quotes.tables import corpus_attributions, quotes_table, share_by_outlet, speakers_table, top_speakers
 
 from presslens.quotes import evaluate  # noqa: E402,F401  (registers `presslens eval quotes`)
+
+__all__ = [
+    "Attribution", "corpus_attributions", "extract_quotes", "find_quote_blocks", "quotes_table",
+    "reporting_verbs", "share_by_outlet", "speakers_table", "statement_links", "statements_table", "top_speakers",
+]

@@ -23,7 +23,15 @@ COMPLEMENT_DEPS = ("ccomp",)
 CLAUSE_FINAL_DEPS = ("parataxis", "ccomp", "advcl", "conj")
 #: dependencies through which a reporting verb without its own subject shares its head's subject
 SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp")
+#: dependents that are not part of a speaker's noun phrase ("X, who ..., said"; "X unequivocally said")
+SPEAKER_EXCLUDED_DEPS = ("relcl", "acl", "advcl", "ccomp", "advmod", "npadvmod", "parataxis")
+#: characters after which a quote opens a new sentence (closing marks included: `... .” “Next ...`)
+SENTENCE_BREAKS = "\n.!?:;)" + CLOSING_MARKS + AMBIGUOUS_MARKS
+#: a dash right after a quote introduces its speaker (`“...” ― Jane Doe`)
+DASHES = "―—–"
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+#: words whose full stop does not end a sentence ("Mr. Obama", "Sen. Kaine", "U.S.", initials)
+ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof rev hon no vs inc co corp u.s u.k d.c".split())
 MAX_FRAME_TOKENS_BEFORE_CUE = 16
 MIN_DIRECT_WORDS = 4
 NOMINAL_POS = ("PROPN", "NOUN", "PRON")
@@ -215,7 +223,7 @@ def _speaker_span(doc: Doc, head: Token, allowed: set[int] | None = None) -> Spa
     """The noun phrase of a speaker head: the contiguous run of its subtree around it, without clauses."""
     keep = {head.i}
     for token in head.subtree:
-        inside_clause = any(a.dep_ in ("relcl", "acl", "advcl", "ccomp") for a in _path_to(token, head))
+        inside_clause = any(a.dep_ in SPEAKER_EXCLUDED_DEPS for a in _path_to(token, head))
         if not inside_clause and (allowed is None or token.i in allowed):
             keep.add(token.i)
     start = end = head.i
@@ -238,11 +246,22 @@ def _path_to(token: Token, head: Token) -> list[Token]:
 # ----------------------------------------------------------------------------------------------- frames
 def _sentence_bounds(text: str, at: int, lower: int, upper: int) -> tuple[int, int]:
     """Char bounds of the sentence-like stretch around ``at`` within [lower, upper)."""
-    start = lower
-    for match in SENTENCE_END.finditer(text, lower, at):
-        start = match.end()
-    match = SENTENCE_END.search(text, at, upper)
-    return start, (match.end() if match else upper)
+    ends = sentence_ends(text, lower, at)
+    start = ends[-1] if ends else lower
+    after = sentence_ends(text, at, upper)
+    return start, (after[0] if after else upper)
+
+
+def sentence_ends(text: str, lower: int, upper: int) -> list[int]:
+    """Offsets just after each sentence-ending mark in [lower, upper), skipping abbreviations and initials."""
+    ends = []
+    for match in SENTENCE_END.finditer(text, lower, upper):
+        word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+        word = word.lstrip("(\"“'‘").lower()
+        if match.group() == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+            continue
+        ends.append(match.end())
+    return ends
 
 
 def _frame_cue(doc: Doc, tokens: list[Token], nearest_last: bool) -> _Cue | None:
@@ -339,12 +358,15 @@ class _Draft:
 def _trailing_frame(doc: Doc, block: QuoteBlock, paragraph_end: int, next_open: int) -> tuple[_Cue, int] | None:
     """A cue right after the quote ("..., X said."), with the char offset where the frame ends."""
     text = doc.text
+    dashed = _dash_frame(doc, block, min(paragraph_end, next_open))
+    if dashed is not None:
+        return dashed
     last_inside = text[block.segments[-1][0] : block.segments[-1][1]].rstrip()
     after = text[block.close_at : block.close_at + 2]
     hands_over = (last_inside[-1:] in HANDOVER_PUNCT) or after.lstrip()[:1] == ","
     upper = min(paragraph_end, next_open)
-    match = SENTENCE_END.search(text, block.close_at, upper)
-    frame_end = match.end() if match else upper
+    ends = sentence_ends(text, block.close_at, upper)
+    frame_end = ends[0] if ends else upper
     frame_text = text[block.close_at : frame_end]
     starts_lower = frame_text.strip(" ,")[:1].islower()
     if not (hands_over or (last_inside[-1:] == "." and starts_lower)) or not _opens_sentence(text, block):
@@ -358,6 +380,22 @@ def _trailing_frame(doc: Doc, block: QuoteBlock, paragraph_end: int, next_open: 
     return cue, frame_end
 
 
+def _dash_frame(doc: Doc, block: QuoteBlock, upper: int) -> tuple[_Cue, int] | None:
+    """`“...” ― Jane Doe, 54, of Ohio`: a dash after the quote, then the speaker's name."""
+    after = doc.text[block.close_at : upper]
+    if not after.strip()[:1] or after.strip()[0] not in DASHES or not _opens_sentence(doc.text, block):
+        return None
+    tokens = _tokens_between(doc, block.close_at, upper)
+    dash = next((token for token in tokens if token.text[:1] in DASHES), None)
+    names = [token for token in tokens if dash is not None and token.i > dash.i and token.pos_ == "PROPN"]
+    if dash is None or not names:
+        return None
+    allowed = {token.i for token in tokens if token.i > dash.i}
+    speaker = _speaker_span(doc, _np_head(names[0]), allowed)
+    end = speaker.end_char if speaker is not None else dash.idx + 1
+    return _Cue([dash], speaker, "dash"), end
+
+
 def _tight(tokens: list[Token], cue: Token) -> bool:
     """Whether only a speaker noun phrase separates a quote from its trailing cue (no verbs, no "and")."""
     between = [token for token in tokens if token.i < cue.i]
@@ -369,7 +407,7 @@ def _tight(tokens: list[Token], cue: Token) -> bool:
 def _opens_sentence(text: str, block: QuoteBlock) -> bool:
     """Whether a quote starts a paragraph or sentence, or follows a colon, comma or dash."""
     before = text[: block.open_at].rstrip(" \t")
-    return not before or before[-1] in "\n.!?:,—–"
+    return not before or before[-1] in SENTENCE_BREAKS + ",—–"
 
 
 def _leading_frame(doc: Doc, block: QuoteBlock, lower: int) -> _Cue | None:
@@ -385,11 +423,11 @@ def _leading_frame(doc: Doc, block: QuoteBlock, lower: int) -> _Cue | None:
         start, _ = _sentence_bounds(text, len(previous) - 1, lower, len(previous))
         tokens = _trim(_tokens_between(doc, start, len(previous)))
         return _frame_cue(doc, tokens, nearest_last=True)
-    if before[-1:] not in ":," and not before.split()[-1:] in ([w] for w in ("said", "says", "added", "told")):
-        return None
     start, _ = _sentence_bounds(text, len(before), lower, len(before))
     tokens = _trim(_tokens_between(doc, start, len(before)))
     if not tokens or tokens[-1].lower_ == "that":
+        return None
+    if before[-1:] not in ":," and not _is_cue_verb(tokens[-1]):
         return None
     return _frame_cue(doc, tokens, nearest_last=True)
 
@@ -444,7 +482,7 @@ def _direct_drafts(doc: Doc, blocks: list[QuoteBlock]) -> list[_Draft]:
 def _is_full_quote(text: str, block: QuoteBlock) -> bool:
     """A quote standing as its own sentence(s): at a paragraph or sentence start and at least a few words."""
     before = text[: block.open_at].rstrip(" \t")
-    at_start = not before or before[-1] in "\n.!?:"
+    at_start = not before or before[-1] in SENTENCE_BREAKS
     return at_start and block.words(text) >= MIN_DIRECT_WORDS
 
 
@@ -611,6 +649,7 @@ def _drafts(doc: Doc) -> list[_Draft]:
     direct = _direct_drafts(doc, blocks)
     attributed = [draft for draft in direct if draft.kind == "direct"]
     taken = [segment for draft in attributed for segment in draft.segments]
+    taken += [segment for draft in direct if draft.kind == "bare" and _is_full_quote(text, draft.blocks[0]) for segment in draft.segments]
     used_cues = {token.i for draft in attributed for token in draft.cue.tokens}  # type: ignore[union-attr]
     indirect = [draft for draft in _indirect_drafts(doc, taken, used_cues) if not _overlaps(draft.segments, taken)]
     for draft in indirect:

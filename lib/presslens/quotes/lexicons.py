@@ -66,7 +66,12 @@ def speaker_rules() -> dict[str, Any]:
     raw = _read(SPEAKER_CATEGORIES_FILE)
     rules = dict(raw)
     rules["categories"] = [
-        {**rule, "words": frozenset(rule.get("words", ())), "types": frozenset(rule.get("types", ()))}
+        {
+            **rule,
+            "words": frozenset(rule.get("words", ())),
+            "types": frozenset(rule.get("types", ())),
+            "entity_labels": frozenset(rule.get("entity_labels", ())),
+        }
         for rule in raw["categories"]
     ]
     for key in ("titles", "organisation_words", "group_words", "document_words"):

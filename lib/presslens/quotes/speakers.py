@@ -44,12 +44,12 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def category_of(words: Iterable[str], speaker_type: str) -> str:
-    """The first speaker category whose words or types match, else the default for persons / unknown."""
+def category_of(words: Iterable[str], speaker_type: str, entity_label: str = "") -> str:
+    """The first speaker category whose words, types or entity labels match, else the default / unknown."""
     rules = lexicons.speaker_rules()
     lowered = {word.lower() for word in words}
     for rule in rules["categories"]:
-        if speaker_type in rule["types"] or lowered & rule["words"]:
+        if speaker_type in rule["types"] or lowered & rule["words"] or entity_label in rule["entity_labels"]:
             return rule["name"]
     return rules.get("default_person", "unknown") if speaker_type == "person" else "unknown"
 
@@ -64,7 +64,10 @@ def split_name(tokens: Sequence[Token]) -> tuple[list[Token], list[Token]]:
             run.insert(0, token)
         elif run:
             break
-    while run and (run[0].lower_ in titles or run[0].lemma_.lower() in titles or run[0].tag_ == "NNPS"):
+    title_at = [i for i, token in enumerate(run) if token.lower_ in titles or token.lemma_.lower() in titles]
+    if title_at and title_at[-1] < len(run) - 1:
+        run = run[title_at[-1] + 1 :]
+    while len(run) > 1 and (run[0].ent_type_ in ("GPE", "NORP") or run[0].tag_ == "NNPS" or run[0].text in "-."):
         run = run[1:]
     names = {token.i for token in run}
     roles = [token for token in tokens if token.i not in names]
@@ -243,7 +246,8 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
         return Resolved("", pronoun["type"], "unknown", [], "none")
     known = any(name_key(token.text) in people for token in tokens if token.pos_ == "PROPN")
     speaker_type = "person" if known else _mention_type(tokens, head)
-    if speaker_type == "person" and any(token.pos_ == "PROPN" for token in tokens):
+    named = [token for token in tokens if token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")]
+    if speaker_type == "person" and named:
         name_tokens, role_tokens = split_name(tokens)
         name = " ".join(token.text for token in name_tokens).replace(" - ", "-") or record.speaker_mention
         person = people.get(name_key(name))
@@ -259,7 +263,7 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
             return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "description")
         category = category_of(words, "person")
         return Resolved(_plain(tokens), "person", category, [], "explicit")
-    return Resolved(_plain(tokens), speaker_type, category_of(words, speaker_type), [], "explicit")
+    return Resolved(_plain(tokens), speaker_type, category_of(words, speaker_type, head.ent_type_), [], "explicit")
 
 
 def _words(tokens: Iterable[Token]) -> set[str]:

@@ -1,0 +1,96 @@
+"""Corpus tables of quote attribution: one row per attribution, per speaker, and per-outlet summaries."""
+
+from __future__ import annotations
+
+import json
+from typing import Mapping
+
+import pandas as pd
+from spacy.tokens import Doc
+
+from presslens import stats
+from presslens.quotes.extract import Attribution, extract_quotes
+from presslens.quotes.lexicons import reporting_verbs
+from presslens.quotes.speakers import canonicalise
+
+QUOTE_COLUMNS = [
+    "article_id", "outlet", "quote_id", "kind", "content", "cue", "cue_lemma", "cue_category", "evaluative",
+    "speaker_mention", "speaker", "speaker_id", "speaker_type", "speaker_category", "roles", "resolution",
+    "start_char", "end_char", "segments", "cue_start", "cue_end", "speaker_start", "speaker_end",
+    "sentence_index", "sentence",
+]
+
+
+def corpus_attributions(docs: Mapping[str, Doc]) -> list[Attribution]:
+    """Attributions of every Doc (in article-id order), speakers merged into corpus-wide canonical names."""
+    records: list[Attribution] = []
+    for article_id in sorted(docs):
+        doc = docs[article_id]
+        if doc._.article_id is None:
+            doc._.article_id = article_id
+        records.extend(extract_quotes(doc))
+    return canonicalise(records)
+
+
+def _row(record: Attribution, outlet: str) -> dict[str, object]:
+    """A quotes-table row of one attribution."""
+    cue = reporting_verbs().get(record.cue_lemma, {})
+    return {
+        "article_id": record.article_id, "outlet": outlet, "quote_id": record.quote_id, "kind": record.kind,
+        "content": record.content, "cue": record.cue_text, "cue_lemma": record.cue_lemma,
+        "cue_category": cue.get("category", ""), "evaluative": bool(cue.get("evaluative", False)),
+        "speaker_mention": record.speaker_mention, "speaker": record.speaker, "speaker_id": record.speaker_id,
+        "speaker_type": record.speaker_type, "speaker_category": record.speaker_category,
+        "roles": "; ".join(record.roles), "resolution": record.resolution,
+        "start_char": record.start_char, "end_char": record.end_char, "segments": json.dumps(record.segments),
+        "cue_start": record.cue_start, "cue_end": record.cue_end, "speaker_start": record.speaker_start,
+        "speaker_end": record.speaker_end, "sentence_index": record.sentence_index, "sentence": record.sentence,
+    }
+
+
+def quotes_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per attribution (tables/quotes.csv); ``articles`` gives each article id its outlet."""
+    outlets = dict(zip(articles["id"], articles["outlet"]))
+    rows = [_row(record, outlets.get(record.article_id, "")) for record in corpus_attributions(docs)]
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+def speakers_table(quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per canonical speaker (tables/speakers.csv): type, category, roles, mentions, counts, outlets."""
+    columns = ["speaker_id", "speaker", "speaker_type", "speaker_category", "roles", "mentions", "n_quotes",
+               "n_articles", "n_outlets", "outlets"]
+    named = quotes[quotes["speaker_id"] != ""]
+    rows = []
+    for speaker_id, part in named.groupby("speaker_id", sort=True):
+        roles = sorted({role for text in part["roles"] for role in text.split("; ") if role})
+        rows.append({
+            "speaker_id": speaker_id, "speaker": part["speaker"].iloc[0],
+            "speaker_type": part["speaker_type"].mode().iloc[0],
+            "speaker_category": part["speaker_category"].mode().iloc[0],
+            "roles": "; ".join(roles), "mentions": "; ".join(sorted(set(part["speaker_mention"]) - {""})),
+            "n_quotes": len(part), "n_articles": part["article_id"].nunique(),
+            "n_outlets": part["outlet"].nunique(), "outlets": "; ".join(sorted(part["outlet"].unique())),
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def share_by_outlet(quotes: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per outlet and value of ``column``: count, n, share, Wilson interval and small-n flag (long format)."""
+    frames = []
+    for value in sorted(quotes[column].astype(str).unique()):
+        flagged = quotes.assign(_flag=quotes[column].astype(str) == value)
+        table = stats.share_table(flagged, "outlet", "_flag")
+        table.insert(1, column, value)
+        frames.append(table)
+    if not frames:
+        return pd.DataFrame(columns=["outlet", column, "n", "count", "share", "ci_low", "ci_high", "small_n"])
+    return pd.concat(frames, ignore_index=True).sort_values(["outlet", column]).reset_index(drop=True)
+
+
+def top_speakers(quotes: pd.DataFrame, per_outlet: int = 5) -> pd.DataFrame:
+    """The most quoted speakers of each outlet, with their quote count and the outlet's n."""
+    named = quotes[quotes["speaker_id"] != ""]
+    counts = named.groupby(["outlet", "speaker", "speaker_category"]).size().rename("quotes").reset_index()
+    totals = quotes.groupby("outlet").size().rename("n")
+    counts = counts.join(totals, on="outlet").sort_values(["outlet", "quotes", "speaker"], ascending=[True, False, True])
+    return counts.groupby("outlet", sort=True).head(per_outlet).reset_index(drop=True)
