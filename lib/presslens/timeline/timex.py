@@ -18,7 +18,7 @@ from presslens.timeline import values as V
 
 LEXICON_FILE = paths.LEXICON_DIR / "temporal.yaml"
 #: Year-less dates take their year from an explicit date this many sentences back (0: same sentence only).
-ANCHOR_WINDOW_SENTENCES = 1
+ANCHOR_WINDOW_SENTENCES = 0
 PRECISION_RANK = {"unknown": 0, "century": 1, "decade": 2, "year": 3, "half": 4, "season": 4, "quarter": 4,
                   "month": 5, "week": 6, "day": 7, "time": 8}
 
@@ -60,6 +60,7 @@ class Context:
     tense: str | None
     last_date: date | None = None
     last_value: str | None = None
+    last_quarter: str | None = None
 
     def year_anchor(self) -> tuple[date | None, str]:
         """The date that gives year-less expressions their year, and its label."""
@@ -172,20 +173,19 @@ def _mod(text: str | None) -> str | None:
 
 
 def _resolve_yearless(month: int, day: int | None, ctx: Context) -> tuple[int | None, str]:
-    """The year of a month (and day) given without one: anchor year, moved by tense."""
+    """The year of a month (and day) given without one: the anchor's year, moved by tense (else the nearest)."""
     anchor, label = ctx.year_anchor()
     if anchor is None:
         return None, "none"
-    year = anchor.year
-    if ctx.dct_precision == "year" and label == "dct":
-        return year, label
-    probe = (month, day or 1)
-    here = (anchor.month, anchor.day if day else 1)
-    if ctx.tense == "past" and probe > here:
-        year -= 1
-    elif ctx.tense == "future" and probe < here:
-        year += 1
-    return year, label
+    if label != "dct" or ctx.dct_precision == "year":
+        return anchor.year, label
+    here = date(anchor.year, anchor.month, anchor.day if day else 1)
+    options = [date(anchor.year + step, month, min(day or 1, 28)) for step in (-1, 0, 1)]
+    if ctx.tense == "past":
+        options = [o for o in options if o <= here]
+    elif ctx.tense == "future":
+        options = [o for o in options if o >= here]
+    return min(options, key=lambda o: abs((o - here).days)).year, label
 
 
 def _shift_period(anchor: date, unit: str, steps: int) -> str:
@@ -210,17 +210,16 @@ def _shift_period(anchor: date, unit: str, steps: int) -> str:
 
 def _duration(amount: float | str, code: str, factor: int) -> str:
     """ISO duration of an amount of a unit ("P3W", "PT24H", "PXY")."""
-    clock = code in ("H", "S") or (code == "M" and factor == -1)
+    clock = code in ("H", "S")
     if code == "WE":
-        code = "D" if amount == "X" else "D"
-        amount = amount if amount == "X" else amount * 2
+        code, amount = "D", amount if amount == "X" else amount * 2
     if amount == "X":
         return f"P{'T' if clock else ''}X{code}"
     total = amount * factor
     if total != int(total):
         smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}.get(code)
         if smaller:
-            return _duration(total * smaller[1], smaller[0], -1 if smaller[0] == "M" and code == "H" else 1)
+            return _duration(total * smaller[1], smaller[0], 1)
     return f"P{'T' if clock else ''}{int(total)}{code}"
 
 
@@ -317,15 +316,13 @@ def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
 
 
 def r_this_quarter(m: re.Match, ctx: Context) -> Norm | None:
-    """the quarter / the latest quarter / the year-ago quarter: the reporting quarter of the article."""
-    anchor, label = (ctx.last_date, f"text:{ctx.last_value}") if ctx.last_value and "Q" in ctx.last_value else (ctx.dct, "dct")
-    if anchor is None:
+    """the quarter / the latest quarter / the year-ago quarter: the quarter the article reports on."""
+    if ctx.last_quarter and not m["adj"]:
+        value, label = ctx.last_quarter, f"text:{ctx.last_quarter}"
+    elif ctx.dct is None:
         return Norm("DATE", "XXXX-QX", anchor="none")
-    if label == "dct":
-        steps = -1 if ctx.tense != "future" else 0
-        value = _shift_period(anchor, "Q", steps)
     else:
-        value = ctx.last_value
+        value, label = _shift_period(ctx.dct, "Q", 0 if ctx.tense == "future" else -1), "dct"
     if m["ago"]:
         value = f"{int(value[:4]) - 1}{value[4:]}"
     return Norm("DATE", value, anchor=label, needs="month")
@@ -368,7 +365,7 @@ def r_weekday(m: re.Match, ctx: Context) -> Norm:
     if day is None:
         return Norm("DATE", f"XXXX-WXX-{_weekday(m['wd'])}", anchor="none")
     value = day.isoformat() + (f"T{pod}" if pod else "")
-    return Norm("TIME" if pod else "DATE", value, anchor="dct", needs="day")
+    return Norm("DATE", value, anchor="dct", needs="day")
 
 
 def r_deictic(m: re.Match, ctx: Context) -> Norm:
@@ -439,7 +436,7 @@ def r_offset(m: re.Match, ctx: Context) -> Norm | None:
         return Norm("DATE", "XXXX", anchor="none")
     steps = int(amount * factor * direction)
     if code == "Y":
-        if anaphoric and ctx.last_value and re.fullmatch(r"\d{4}-(?:Q\d|H\d|\d\d)", ctx.last_value):
+        if ctx.last_value and re.fullmatch(r"\d{4}-(?:Q\d|H\d|\d\d)", ctx.last_value):
             value = f"{int(ctx.last_value[:4]) + steps}{ctx.last_value[4:]}"
         else:
             value = str(anchor.year + steps)
@@ -466,14 +463,11 @@ def r_duration(m: re.Match, ctx: Context) -> Norm | None:
     """three weeks / the past two months / two-year / the first nine months / 24 hours."""
     amount = _number_value(m["n"])
     code, factor = _unit(m["unit"])
-    if _unit_word(m["unit"]) == "minute":
-        code, factor = "M", -1
     if amount != "X" and amount == 0:
         return None
     value = _duration(amount, code, factor)
-    if factor == -1:
-        value = value.replace("PX", "PTX")
-        value = value if value.startswith("PT") else "PT" + value[1:]
+    if _unit_word(m["unit"]) == "minute":
+        value = "PT" + value[1:]
     return Norm("DURATION", value)
 
 
@@ -502,52 +496,91 @@ def r_vague(m: re.Match, ctx: Context) -> Norm:
     return Norm(kind, value)
 
 
+#: Rules only run in windows this many characters around their trigger words.
+WINDOW_CHARS = 50
+
+
+def windows(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Per trigger, merged character windows around its words (one scan), ending at a word boundary."""
+    merged: dict[str, list[list[int]]] = {}
+    for m in trigger_pattern().finditer(text):
+        start = max(0, m.start() - WINDOW_CHARS)
+        end = min(len(text), m.end() + WINDOW_CHARS)
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        spans = merged.setdefault(m.lastgroup, [])
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return {key: [(a, b) for a, b in spans] for key, spans in merged.items()}
+
+
 @dataclass(frozen=True)
 class Rule:
     """One pattern of the grammar and the function that normalises its matches."""
 
     name: str
+    trigger: str
     pattern: re.Pattern
     normalise: Callable[[re.Match, Context], Norm | None]
 
 
-RULE_TEMPLATES: tuple[tuple[str, str, Callable[[re.Match, Context], Norm | None]], ...] = (
-    ("iso", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
-    ("month_day", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("day_month", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("month", r"(?:(?P<mod>MOD)[\s-]+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
-    ("year", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
-    ("decade", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
-    ("century", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
-    ("quarter", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
-    ("this_quarter", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
-    ("season", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
-    ("weekday", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
-    ("deictic", r"(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
-    ("this_pod", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
-    ("clock", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
-    ("shifted_unit", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
-    ("mod_the_unit", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
-    ("offset", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
-    ("year_earlier", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
-    ("duration", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long|-old)?\b", r_duration),
-    ("plural_unit", r"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
-    ("set", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
-    ("vague", r"(?P<word>VAGUE)\b", r_vague),
+#: (name, trigger words every match contains, pattern, normaliser); block names are filled in from the lexicon.
+RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | None]], ...] = (
+    ("iso", r"\d{4}", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
+    ("month_day", r"MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
+    ("day_month", r"MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
+    ("month", r"MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
+    ("year", r"\d{4}", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
+    ("decade", r"\d0'?s", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
+    ("century", r"centur", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
+    ("quarter", r"quarter|half", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
+    ("this_quarter", r"quarter|period", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
+    ("season", r"SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
+    ("weekday", r"WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
+    ("deictic", r"DEICTIC|night", r"(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
+    ("this_pod", r"POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
+    ("clock", r"[ap]\.?\s?m\b|CLOCKWORD", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("shifted_unit", r"UNIT1", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
+    ("mod_the_unit", r"UNIT1", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
+    ("offset", r"UNIT1", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
+    ("year_earlier", r"year-", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
+    ("duration", r"UNIT1", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long)?\b(?!-old)", r_duration),
+    ("plural_unit", r"UNIT1", r"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
+    ("set", r"SETWORD|SETQ", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
+    ("vague", r"VAGUE", r"(?P<word>VAGUE)\b", r_vague),
 )
+
+
+def _fill(template: str) -> str:
+    """A rule template with its building-block names replaced by their regexes."""
+    blocks = grammar()
+    for key in sorted(blocks, key=len, reverse=True):
+        template = re.sub(rf"(?<![A-Za-z<]){key}(?![A-Za-z>])", lambda _m, k=key: blocks[k], template)
+    return template
+
+
+def _trigger_key(trigger: str) -> str:
+    """Regex group name of a trigger template."""
+    return "t" + str(sorted({t for _, t, _, _ in RULE_TEMPLATES}).index(trigger))
+
+
+@lru_cache(maxsize=1)
+def trigger_pattern() -> re.Pattern:
+    """All rules' trigger words in one regex, one named group per distinct trigger."""
+    triggers = sorted({t for _, t, _, _ in RULE_TEMPLATES})
+    return re.compile("|".join(rf"(?P<{_trigger_key(t)}>(?<!\w)(?:{_fill(t)}))" for t in triggers), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """The compiled grammar, in priority order (earlier wins between equally long matches)."""
-    blocks = grammar()
-    compiled = []
-    for name, template, normalise in RULE_TEMPLATES:
-        pattern = template
-        for key in sorted(blocks, key=len, reverse=True):
-            pattern = re.sub(rf"(?<![A-Za-z<]){key}(?![A-Za-z>])", lambda _m, k=key: blocks[k], pattern)
-        compiled.append(Rule(name, re.compile(r"(?<![\w-])" + pattern + r"(?![\w])", re.IGNORECASE), normalise))
-    return tuple(compiled)
+    return tuple(
+        Rule(name, _trigger_key(trigger), re.compile(r"(?<![\w-])" + _fill(template) + r"(?![\w])", re.IGNORECASE),
+             normalise)
+        for name, trigger, template, normalise in RULE_TEMPLATES
+    )
 
 
 # -------------------------------------------------------------------------------------- spaCy checks
@@ -587,7 +620,7 @@ def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
         if rule.name == "month" and not groups.get("y") and not groups.get("mod") and token.ent_type_ not in ("DATE", ""):
             return False
     weekday = groups.get("wd")
-    if weekday and weekday.lower().rstrip(".") in lex["ambiguous_weekdays"] and not weekday[0].isupper():
+    if weekday and weekday.lower() in lex["ambiguous_weekdays"]:
         return False
     if rule.name == "season" and not (groups.get("shift") or groups.get("y") or groups.get("mod")):
         return span.root.pos_ in ("NOUN", "PROPN") and span.text.lower().startswith("the")
@@ -600,18 +633,25 @@ def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
     return True
 
 
-def _candidates(doc: Doc) -> list[tuple[int, int, Rule, re.Match, Span]]:
+#: A final dot that belongs to the expression ("a.m.", "Jan.") rather than to the sentence.
+KEEP_FINAL_DOT = re.compile(r"(?:[ap]\.m|\b[A-Z][a-z]{2,3})\.$")
+
+
+def _candidates(doc: Doc, text: str) -> list[tuple[int, int, Rule, re.Match, Span]]:
     """Non-overlapping rule matches, longest first (rule order breaks ties), in text order."""
     found = []
-    for priority, rule in enumerate(rules()):
-        for m in rule.pattern.finditer(doc.text):
-            start, end = m.span()
-            text = m.group()
-            start += len(text) - len(text.lstrip())
-            end -= len(text) - len(text.rstrip(" ,.")) if not re.search(r"(?:[ap]\.m|\b[A-Z][a-z]{2})\.$", text) else 0
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if _plausible(rule, m, span):
-                found.append((start, end, priority, rule, m, span))
+    spans = windows(text)
+    matches = ((p, r, m) for p, r in enumerate(rules()) for a, b in spans.get(r.trigger, ())
+               for m in r.pattern.finditer(text, a, b))
+    for priority, rule, m in matches:
+        start, end = m.span()
+        matched = m.group()
+        start += len(matched) - len(matched.lstrip())
+        if not KEEP_FINAL_DOT.search(matched):
+            end -= len(matched) - len(matched.rstrip(" ,."))
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if _plausible(rule, m, span):
+            found.append((start, end, priority, rule, m, span))
     found.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
     taken: list[tuple[int, int, Rule, re.Match, Span]] = []
     occupied: list[tuple[int, int]] = []
@@ -634,11 +674,12 @@ def _limit(norm: Norm, dct_precision: str) -> tuple[str, bool]:
 def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -> list[Timex]:
     """Find and normalise the temporal expressions of a parsed article against its publication date."""
     dct_date, precision = V.parse_dct(dct, dct_precision)
-    sentence_starts = [sent.start_char for sent in doc.sents]
+    text = doc.text
     sentences = list(doc.sents)
+    sentence_starts = [sent.start_char for sent in sentences]
     ctx = Context(dct_date, precision, None, None, -99, 0, None)
     records = []
-    for start, end, rule, m, span in _candidates(doc):
+    for start, end, rule, m, span in _candidates(doc, text):
         sentence_index = bisect.bisect_right(sentence_starts, start) - 1
         ctx.sentence_index, ctx.tense = sentence_index, clause_tense(span)
         norm = rule.normalise(m, ctx)
@@ -648,7 +689,7 @@ def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -
         first, last = V.bounds(value, norm.mod, norm.end_value) if norm.type in ("DATE", "TIME") else (None, None)
         anchor = norm.anchor if norm.anchor != "dct" else f"dct:{dct} ({precision})"
         records.append(Timex(
-            article_id=doc._.article_id, start_char=start, end_char=end, text=doc.text[start:end], type=norm.type,
+            article_id=doc._.article_id, start_char=start, end_char=end, text=text[start:end], type=norm.type,
             value=value, start_date=first, end_date=last,
             precision=V.precision(value) if norm.type in ("DATE", "TIME") else norm.type.lower(),
             anchor=anchor, sentence_index=sentence_index, sentence=sentences[sentence_index].text.strip(),
@@ -657,6 +698,8 @@ def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -
         ))
         if norm.type == "DATE" and first and V.precision(value) in ("day", "month", "quarter", "half", "year"):
             ctx.last_date, ctx.last_value = date.fromisoformat(first), value
+            if rule.name == "quarter" and not m["shift"]:
+                ctx.last_quarter = value
             if norm.explicit:
                 ctx.reference, ctx.reference_value, ctx.reference_sentence = date.fromisoformat(first), value, sentence_index
     return records
