@@ -500,19 +500,53 @@ def r_vague(m: re.Match, ctx: Context) -> Norm:
 WINDOW_CHARS = 50
 
 
+WORD = re.compile(r"[A-Za-z]+|\d+")
+
+
+@lru_cache(maxsize=1)
+def trigger_words() -> dict[str, frozenset[str]]:
+    """Lower-case word -> the trigger classes it belongs to (a match of a rule contains a word of its class)."""
+    lex = lexicon()
+    units = [*lex["units"], *(u + "s" for u in lex["units"]), "centuries"]
+    classes = {
+        "MONTH": lex["months"], "WEEKDAY": lex["weekdays"], "SEASON": lex["seasons"], "POD": lex["parts_of_day"],
+        "DEICTIC": [*lex["deictic_days"], "night"], "UNIT": units, "CENTURY": ["century", "centuries"],
+        "QUARTER": ["quarter", "half", "period"], "SET": [*lex["sets"], *lex["set_quantifiers"]],
+        "CLOCK": [*lex["clock_words"], "am", "pm", "a", "p"],
+        "VAGUE": [max(phrase.split(), key=len) for phrase in lex["vague"]],
+    }
+    table: dict[str, set[str]] = {}
+    for name, words in classes.items():
+        for word in words:
+            table.setdefault(str(word).lower(), set()).add(name)
+    return {word: frozenset(names) for word, names in table.items()}
+
+
+def _word_classes(word: str) -> frozenset[str] | set[str]:
+    """Trigger classes of one word of text, numbers included."""
+    if word.isdigit():
+        found = {"YEAR4"} if len(word) == 4 else {"CLOCK"} if len(word) <= 2 else set()
+        return found | {"DECADE"} if word.endswith("0") else found
+    return trigger_words().get(word.lower(), frozenset())
+
+
 def windows(text: str) -> dict[str, list[tuple[int, int]]]:
-    """Per trigger, merged character windows around its words (one scan), ending at a word boundary."""
+    """Per trigger class, merged character windows around its words (one scan), ending at a word boundary."""
     merged: dict[str, list[list[int]]] = {}
-    for m in trigger_pattern().finditer(text):
+    for m in WORD.finditer(text):
+        classes = _word_classes(m.group())
+        if not classes:
+            continue
         start = max(0, m.start() - WINDOW_CHARS)
         end = min(len(text), m.end() + WINDOW_CHARS)
         while end < len(text) and not text[end].isspace():
             end += 1
-        spans = merged.setdefault(m.lastgroup, [])
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
-        else:
-            spans.append([start, end])
+        for name in classes:
+            spans = merged.setdefault(name, [])
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
     return {key: [(a, b) for a, b in spans] for key, spans in merged.items()}
 
 
@@ -526,30 +560,30 @@ class Rule:
     normalise: Callable[[re.Match, Context], Norm | None]
 
 
-#: (name, trigger words every match contains, pattern, normaliser); block names are filled in from the lexicon.
+#: (name, trigger class of words every match contains, pattern, normaliser); block names are filled in from the lexicon.
 RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | None]], ...] = (
-    ("iso", r"\d{4}", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
-    ("month_day", r"MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("day_month", r"MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("month", r"MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
-    ("year", r"\d{4}", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
-    ("decade", r"\d0'?s", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
-    ("century", r"centur", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
-    ("quarter", r"quarter|half", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
-    ("this_quarter", r"quarter|period", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
-    ("season", r"SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
-    ("weekday", r"WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
-    ("deictic", r"DEICTIC|night", r"(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
-    ("this_pod", r"POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
-    ("clock", r"[ap]\.?\s?m\b|CLOCKWORD", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
-    ("shifted_unit", r"UNIT1", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
-    ("mod_the_unit", r"UNIT1", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
-    ("offset", r"UNIT1", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
-    ("year_earlier", r"year-", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
-    ("duration", r"UNIT1", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long)?\b(?!-old)", r_duration),
-    ("plural_unit", r"UNIT1", r"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
-    ("set", r"SETWORD|SETQ", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
-    ("vague", r"VAGUE", r"(?P<word>VAGUE)\b", r_vague),
+    ("iso", "YEAR4", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
+    ("month_day", "MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
+    ("day_month", "MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
+    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
+    ("year", "YEAR4", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
+    ("decade", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
+    ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
+    ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
+    ("this_quarter", "QUARTER", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
+    ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
+    ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
+    ("deictic", "DEICTIC", r"(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
+    ("this_pod", "POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
+    ("clock", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("shifted_unit", "UNIT", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
+    ("mod_the_unit", "UNIT", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
+    ("offset", "UNIT", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
+    ("year_earlier", "UNIT", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
+    ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long)?\b(?!-old)", r_duration),
+    ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
+    ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
+    ("vague", "VAGUE", r"(?P<word>VAGUE)\b", r_vague),
 )
 
 
@@ -561,23 +595,11 @@ def _fill(template: str) -> str:
     return template
 
 
-def _trigger_key(trigger: str) -> str:
-    """Regex group name of a trigger template."""
-    return "t" + str(sorted({t for _, t, _, _ in RULE_TEMPLATES}).index(trigger))
-
-
-@lru_cache(maxsize=1)
-def trigger_pattern() -> re.Pattern:
-    """All rules' trigger words in one regex, one named group per distinct trigger."""
-    triggers = sorted({t for _, t, _, _ in RULE_TEMPLATES})
-    return re.compile("|".join(rf"(?P<{_trigger_key(t)}>(?<!\w)(?:{_fill(t)}))" for t in triggers), re.IGNORECASE)
-
-
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """The compiled grammar, in priority order (earlier wins between equally long matches)."""
     return tuple(
-        Rule(name, _trigger_key(trigger), re.compile(r"(?<![\w-])" + _fill(template) + r"(?![\w])", re.IGNORECASE),
+        Rule(name, trigger, re.compile(r"(?<![\w-])" + _fill(template) + r"(?![\w])", re.IGNORECASE),
              normalise)
         for name, trigger, template, normalise in RULE_TEMPLATES
     )
