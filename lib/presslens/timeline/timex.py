@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Callable, Mapping
@@ -128,7 +128,7 @@ def grammar() -> dict[str, str]:
         "WEEKDAY": _alternation(lex["weekdays"], dotted=True),
         "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?",
         "YEAR": r"(?<![\d$£€,.])(?:1[6-9]\d\d|20\d\d)(?![\d,]\d|%|\s*(?:percent|per cent))",
-        "NUM": r"(?:\d+(?:\.\d+)?|" + word_number + r"|an?|half\s+an?|a\s+couple\s+of|couple\s+of|several|a\s+few|few|many)",
+        "NUM": r"(?:\d{1,3}(?:\.\d+)?|" + word_number + r"|an?|half\s+an?|a\s+couple\s+of|couple\s+of|several|a\s+few|few|many)",
         "UNIT": _alternation(unit_words) + r"(?:s|es)?",
         "UNIT1": r"(?:centur(?:y|ies)|" + _alternation(unit_words) + r"s?)",
         "SEASON": _alternation(lex["seasons"]),
@@ -143,6 +143,10 @@ def grammar() -> dict[str, str]:
         "SETQ": _alternation(lex["set_quantifiers"]),
         "VAGUE": _alternation(lex["vague"]),
         "CLOCKWORD": _alternation(lex["clock_words"]),
+        "DECADEWORD": _alternation(lex["decade_words"]),
+        "HOLIDAY": _alternation(lex["holidays"]),
+        "TENS": _alternation([w for w, v in lex["numbers"].items() if isinstance(v, int) and 10 <= v < 100]),
+        "ONES": _alternation([w for w, v in lex["numbers"].items() if isinstance(v, int) and 1 <= v < 10 and len(w) > 2]),
     }
 
 
@@ -182,7 +186,7 @@ def _resolve_yearless(month: int, day: int | None, ctx: Context) -> tuple[int | 
     here = date(anchor.year, anchor.month, anchor.day if day else 1)
     options = [date(anchor.year + step, month, min(day or 1, 28)) for step in (-1, 0, 1)]
     if ctx.tense == "past":
-        options = [o for o in options if o <= here]
+        options = [o for o in options if (o - here).days <= PAST_TOLERANCE_DAYS]
     elif ctx.tense == "future":
         options = [o for o in options if o >= here]
     return min(options, key=lambda o: abs((o - here).days)).year, label
@@ -202,9 +206,9 @@ def _shift_period(anchor: date, unit: str, steps: int) -> str:
         index = anchor.year * 4 + (anchor.month - 1) // 3 + steps
         return f"{index // 4}-Q{index % 4 + 1}"
     if unit == "DE":
-        return str(anchor.year // 10 + steps)
+        return f"{anchor.year // 10 + steps}X"
     if unit == "CE":
-        return str(anchor.year // 100 + steps)
+        return f"{anchor.year // 100 + steps}XX"
     return str(anchor.year + steps)
 
 
@@ -267,7 +271,9 @@ def r_month(m: re.Match, ctx: Context) -> Norm | None:
     month = _month(m["mon"])
     if m["y"]:
         return Norm("DATE", f"{m['y']}-{month:02d}", mod=_mod(m["mod"]), explicit=True)
-    year, label = _resolve_yearless(month, None, ctx)
+    shift = re.sub(r"\s+", " ", (m["shift"] or "").lower())
+    tense = {"last": "past", "this past": "past", "next": "future", "this coming": "future"}.get(shift, ctx.tense)
+    year, label = _resolve_yearless(month, None, replace(ctx, tense=tense))
     if year is None:
         return Norm("DATE", f"XXXX-{month:02d}", mod=_mod(m["mod"]), anchor="none")
     return Norm("DATE", f"{year}-{month:02d}", mod=_mod(m["mod"]), anchor=label, needs="year")
@@ -284,13 +290,13 @@ def r_year(m: re.Match, ctx: Context) -> Norm:
 def r_decade(m: re.Match, ctx: Context) -> Norm:
     """the 1990s / the early 2000s / the '90s."""
     decade = m["dec"][:3] if m["dec"] else ("19" if int(m["short"]) > 20 else "20") + m["short"][0]
-    return Norm("DATE", decade, mod=_mod(m["mod"]))
+    return Norm("DATE", decade + "X", mod=_mod(m["mod"]))
 
 
 def r_century(m: re.Match, ctx: Context) -> Norm:
     """the 20th century."""
     number = int(re.sub(r"\D", "", m["n"]) or lexicon()["ordinals"].get(m["n"].lower(), 0))
-    return Norm("DATE", f"{number - 1:02d}", mod=_mod(m["mod"]))
+    return Norm("DATE", f"{number - 1:02d}XX", mod=_mod(m["mod"]))
 
 
 def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
@@ -299,8 +305,8 @@ def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
     letter = "H" if m["part"].lower() == "half" else "Q"
     if letter == "H" and ordinal > 2:
         return None
-    if m["y"]:
-        return Norm("DATE", f"{m['y']}-{letter}{ordinal}", explicit=True)
+    if m["y"] or m["yq"]:
+        return Norm("DATE", f"{m['y'] or m['yq']}-{letter}{ordinal}", explicit=True)
     anchor, label = ctx.year_anchor()
     if anchor is None:
         return Norm("DATE", f"XXXX-{letter}{ordinal}", anchor="none")
@@ -436,8 +442,8 @@ def r_offset(m: re.Match, ctx: Context) -> Norm | None:
         return Norm("DATE", "XXXX", anchor="none")
     steps = int(amount * factor * direction)
     if code == "Y":
-        if ctx.last_value and re.fullmatch(r"\d{4}-(?:Q\d|H\d|\d\d)", ctx.last_value):
-            value = f"{int(ctx.last_value[:4]) + steps}{ctx.last_value[4:]}"
+        if ctx.last_quarter:
+            value = f"{int(ctx.last_quarter[:4]) + steps}{ctx.last_quarter[4:]}"
         else:
             value = str(anchor.year + steps)
         return Norm("DATE", value, anchor=label, needs="year")
@@ -450,10 +456,10 @@ def r_offset(m: re.Match, ctx: Context) -> Norm | None:
 
 
 def r_year_earlier(m: re.Match, ctx: Context) -> Norm | None:
-    """year-earlier / year-ago (adjectives): the reference period one year back."""
-    ref = ctx.last_value if ctx.last_value and re.fullmatch(r"\d{4}(?:-Q\d|-H\d|-\d\d)?", ctx.last_value) else None
-    if ref:
-        return Norm("DATE", f"{int(ref[:4]) - 1}{ref[4:]}", anchor=f"text:{ref}", needs="year")
+    """year-earlier / year-ago (adjectives): the reported quarter one year back, else last year."""
+    if ctx.last_quarter:
+        return Norm("DATE", f"{int(ctx.last_quarter[:4]) - 1}{ctx.last_quarter[4:]}", anchor=f"text:{ctx.last_quarter}",
+                    needs="year")
     if ctx.dct is None:
         return None
     return Norm("DATE", str(ctx.dct.year - 1), anchor="dct", needs="year")
@@ -496,6 +502,60 @@ def r_vague(m: re.Match, ctx: Context) -> Norm:
     return Norm(kind, value)
 
 
+def r_decade_word(m: re.Match, ctx: Context) -> Norm:
+    """the nineties / the early eighties."""
+    return Norm("DATE", f"{lexicon()['decade_words'][m['word'].lower()]}X", mod=_mod(m["mod"]))
+
+
+def r_spelled_year(m: re.Match, ctx: Context) -> Norm | None:
+    """nineteen ninety-six / the year two thousand (broadcast transcripts)."""
+    words = re.sub(r"\s+(?:and\s+)?", " ", m["word"].lower().replace("-", " ")).split()
+    numbers = lexicon()["numbers"]
+    if words[:2] == ["two", "thousand"]:
+        return Norm("DATE", str(2000 + sum(numbers[w] for w in words[2:])), explicit=True)
+    tail = [w for w in words[1:] if w != "hundred"]
+    return Norm("DATE", str(1900 + sum(numbers[w] for w in tail)), explicit=True)
+
+
+def r_holiday(m: re.Match, ctx: Context) -> Norm | None:
+    """Christmas / Thanksgiving Day / New Year's Day: fixed or rule-based calendar dates."""
+    month, rule = lexicon()["holidays"][re.sub(r"\s+", " ", m["word"].lower())]
+    if m["y"]:
+        year, label = int(m["y"]), "absolute"
+    else:
+        shift = (m["shift"] or "").lower()
+        tense = {"last": "past", "next": "future"}.get(shift, ctx.tense)
+        year, label = _resolve_yearless(month, 28, replace(ctx, tense=tense))
+        if year is None:
+            return None
+    day = rule if isinstance(rule, int) else _nth_weekday(year, month, *rule)
+    return Norm("DATE", f"{year}-{month:02d}-{day:02d}", anchor=label, needs="year" if label != "absolute" else None)
+
+
+def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> int:
+    """Day of the month of the nth ISO weekday ("fourth Thursday")."""
+    first = date(year, month, 1).isoweekday()
+    return 1 + (weekday - first) % 7 + 7 * (nth - 1)
+
+
+def r_the_weekend(m: re.Match, ctx: Context) -> Norm:
+    """the weekend: the weekend nearest the publication date in the clause's direction."""
+    if ctx.dct is None:
+        return Norm("DATE", "XXXX-WXX-WE", anchor="none")
+    saturday = _weekday_date(6, None, ctx)
+    year, week, _ = saturday.isocalendar()
+    return Norm("DATE", f"{year}-W{week:02d}-WE", anchor="dct", needs="day")
+
+
+def r_the_year(m: re.Match, ctx: Context) -> Norm:
+    """the year (a span of a year) / the full year, the fiscal year, the current year (this year)."""
+    if not m["adj"] or m["adj"].lower() == "calendar":
+        return Norm("DURATION", "P1Y")
+    if ctx.dct is None:
+        return Norm("DATE", "XXXX", anchor="none")
+    return Norm("DATE", str(ctx.dct.year), anchor="dct", needs="year")
+
+
 #: Rules only run in windows this many characters around their trigger words.
 WINDOW_CHARS = 50
 
@@ -511,7 +571,8 @@ def trigger_words() -> dict[str, frozenset[str]]:
     classes = {
         "MONTH": lex["months"], "WEEKDAY": lex["weekdays"], "SEASON": lex["seasons"], "POD": lex["parts_of_day"],
         "DEICTIC": [*lex["deictic_days"], "night"], "UNIT": units, "CENTURY": ["century", "centuries"],
-        "QUARTER": ["quarter", "half", "period"], "SET": [*lex["sets"], *lex["set_quantifiers"]],
+        "QUARTER": ["quarter", "half", "period"], "DECADE": lex["decade_words"],
+        "YEARWORD": ["nineteen", "thousand"], "HOLIDAY": [w.split()[0].split("'")[0] for w in lex["holidays"]], "SET": [*lex["sets"], *lex["set_quantifiers"]],
         "CLOCK": [*lex["clock_words"], "am", "pm", "a", "p"],
         "VAGUE": [max(phrase.split(), key=len) for phrase in lex["vague"]],
     }
@@ -565,15 +626,20 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("iso", "YEAR4", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
     ("month_day", "MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
     ("day_month", "MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
+    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
     ("year", "YEAR4", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
-    ("decade", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
+    ("decade", "DECADE", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
+    ("decade_word", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<word>DECADEWORD)\b", r_decade_word),
+    ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>nineteen[\s-]+(?:hundred\s+(?:and\s+)?)?TENS(?:[\s-]+ONES)?|two\s+thousand(?:\s+(?:and\s+)?ONES)?)\b", r_spelled_year),
+    ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
+    ("the_weekend", "UNIT", r"\bthe\s+weekend\b", r_the_weekend),
+    ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))", r_the_year),
     ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
     ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
     ("this_quarter", "QUARTER", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
     ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
-    ("deictic", "DEICTIC", r"(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
+    ("deictic", "DEICTIC", r"(?:(?:late|early|earlier|later)\s+)?(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
     ("this_pod", "POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
     ("clock", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
     ("shifted_unit", "UNIT", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
@@ -581,7 +647,7 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("offset", "UNIT", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
     ("year_earlier", "UNIT", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
     ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long)?\b(?!-old)", r_duration),
-    ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
+    ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
     ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
     ("vague", "VAGUE", r"(?P<word>VAGUE)\b", r_vague),
 )
@@ -607,24 +673,28 @@ def rules() -> tuple[Rule, ...]:
 
 # -------------------------------------------------------------------------------------- spaCy checks
 FUTURE_MARKERS = {"will", "'ll", "shall", "wo", "going"}
+PERFECT_MARKERS = {"has", "have", "'ve", "'s"}
+#: A date written in a past-tense clause may still lie this many days after the anchor ("extended to Nov. 20").
+PAST_TOLERANCE_DAYS = 45
 
 
 def clause_tense(span: Span) -> str | None:
-    """Tense of the clause an expression sits in: "past", "future", "present" or None (no verb found)."""
+    """Tense of the finite clause an expression sits in: "past", "future", "present" or None (no verb found)."""
     token = span.root
-    for _ in range(8):
-        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
-            break
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX"):
+            auxiliaries = [child for child in token.children if child.dep_ in ("aux", "auxpass")]
+            words = {child.lower_ for child in auxiliaries}
+            if words & FUTURE_MARKERS:
+                return "future"
+            finite = [t for t in [*auxiliaries, token] if "Fin" in t.morph.get("VerbForm")]
+            if finite:
+                if words & PERFECT_MARKERS:
+                    return "present"
+                return "past" if "Past" in finite[0].morph.get("Tense") else "present"
+        if token.head is token:
+            return None
         token = token.head
-    auxiliaries = [child for child in token.children if child.dep_ in ("aux", "auxpass")]
-    words = {child.lower_ for child in auxiliaries}
-    if words & FUTURE_MARKERS or (token.lower_ in FUTURE_MARKERS and token.pos_ == "AUX"):
-        return "future"
-    tenses = [t for t in [token, *auxiliaries] if "Past" in t.morph.get("Tense")]
-    if tenses or words & {"has", "have", "had", "'ve"}:
-        return "past"
-    if token.pos_ in ("VERB", "AUX"):
-        return "present"
     return None
 
 

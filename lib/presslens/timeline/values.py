@@ -15,8 +15,8 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("season", re.compile(r"(?P<y>\d{4})-(?P<s>SP|SU|FA|WI)")),
     ("week", re.compile(r"(?P<y>\d{4})-W(?P<w>\d\d)(?P<we>-WE)?")),
     ("year", re.compile(r"(?P<y>\d{4})")),
-    ("decade", re.compile(r"(?P<y>\d{3})")),
-    ("century", re.compile(r"(?P<y>\d{2})")),
+    ("decade", re.compile(r"(?P<y>\d{3})X?")),
+    ("century", re.compile(r"(?P<y>\d{2})(?:XX)?")),
 )
 
 
