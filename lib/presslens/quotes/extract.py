@@ -124,6 +124,11 @@ def _starts_with_opener(text: str, start: int, end: int) -> int | None:
     return at if at < end and text[at] in OPENING_MARKS + AMBIGUOUS_MARKS else None
 
 
+def _same_style(text: str, first: int, second: int) -> bool:
+    """Whether two quotation marks are both straight or both typographic."""
+    return (text[first] in AMBIGUOUS_MARKS) == (text[second] in AMBIGUOUS_MARKS)
+
+
 def find_quote_blocks(text: str) -> list[QuoteBlock]:
     """Pair quotation marks into quote blocks: multi-paragraph quotes joined, unbalanced ones kept in bounds."""
     blocks: list[QuoteBlock] = []
@@ -133,7 +138,7 @@ def find_quote_blocks(text: str) -> list[QuoteBlock]:
         open_at: int | None = None
         marks = _paragraph_marks(text, p_start, p_end)
         if carried is not None:
-            if marks and marks[0] == _starts_with_opener(text, p_start, p_end):
+            if marks and marks[0] == _starts_with_opener(text, p_start, p_end) and _same_style(text, carried.open_at, marks[0]):
                 open_at = marks.pop(0)
             else:
                 blocks.append(carried)
@@ -157,7 +162,8 @@ def find_quote_blocks(text: str) -> list[QuoteBlock]:
         if open_at is None:
             continue
         segment = (open_at + 1, p_end)
-        next_opens = index + 1 < len(paragraphs) and _starts_with_opener(text, *paragraphs[index + 1]) is not None
+        next_at = _starts_with_opener(text, *paragraphs[index + 1]) if index + 1 < len(paragraphs) else None
+        next_opens = next_at is not None and _same_style(text, open_at, next_at)
         if carried is not None:
             carried.segments.append(segment)
             carried.close_at = p_end
@@ -361,7 +367,7 @@ def _trailing_frame(doc: Doc, block: QuoteBlock, paragraph_end: int, next_open: 
     dashed = _dash_frame(doc, block, min(paragraph_end, next_open))
     if dashed is not None:
         return dashed
-    last_inside = text[block.segments[-1][0] : block.segments[-1][1]].rstrip()
+    last_inside = text[block.segments[-1][0] : block.segments[-1][1]].rstrip().rstrip("'’‘ ")
     after = text[block.close_at : block.close_at + 2]
     hands_over = (last_inside[-1:] in HANDOVER_PUNCT) or after.lstrip()[:1] == ","
     upper = min(paragraph_end, next_open)
@@ -397,11 +403,12 @@ def _dash_frame(doc: Doc, block: QuoteBlock, upper: int) -> tuple[_Cue, int] | N
 
 
 def _tight(tokens: list[Token], cue: Token) -> bool:
-    """Whether only a speaker noun phrase separates a quote from its trailing cue (no verbs, no "and")."""
-    between = [token for token in tokens if token.i < cue.i]
+    """Whether only the cue's speaker noun phrase (and its modifiers) separates a quote from its trailing cue."""
+    between = [token for token in tokens if token.i < cue.i and not token.is_punct]
     if between and between[0].pos_ in ("CCONJ", "SCONJ"):
         return False
-    return not any(token.pos_ in ("VERB", "AUX") or token.tag_ in ("WDT", "WP") for token in between)
+    own = {token.i for child in cue.children if child.dep_ in SUBJECT_DEPS + ("advmod", "neg", "aux", "auxpass", "npadvmod") for token in child.subtree}
+    return all(token.i in own for token in between)
 
 
 def _opens_sentence(text: str, block: QuoteBlock) -> bool:
@@ -423,8 +430,9 @@ def _leading_frame(doc: Doc, block: QuoteBlock, lower: int) -> _Cue | None:
         start, _ = _sentence_bounds(text, len(previous) - 1, lower, len(previous))
         tokens = _trim(_tokens_between(doc, start, len(previous)))
         return _frame_cue(doc, tokens, nearest_last=True)
-    start, _ = _sentence_bounds(text, len(before), lower, len(before))
-    tokens = _trim(_tokens_between(doc, start, len(before)))
+    before_end = lower + len(before)
+    start, _ = _sentence_bounds(text, before_end, lower, before_end)
+    tokens = _trim(_tokens_between(doc, start, before_end))
     if not tokens or tokens[-1].lower_ == "that":
         return None
     if before[-1:] not in ":," and not _is_cue_verb(tokens[-1]):
@@ -455,7 +463,14 @@ def _direct_drafts(doc: Doc, blocks: list[QuoteBlock]) -> list[_Draft]:
         trailing = _trailing_frame(doc, block, p_end, next_open)
         cue = trailing[0] if trailing else _leading_frame(doc, block, lower)
         if cue is None:
-            drafts.append(_Draft("bare", list(block.segments), None, blocks=[block]))
+            continues = drafts and drafts[-1].kind == "direct" and (
+                not text[previous_end : block.open_at].strip() or "\n" not in text[previous_end : block.open_at]
+            )
+            if continues and _is_full_quote(text, block):
+                drafts[-1].segments.extend(block.segments)  # a follow-on quote right after: same statement
+                drafts[-1].blocks.append(block)
+            else:
+                drafts.append(_Draft("bare", list(block.segments), None, blocks=[block]))
             previous_end = block.close_at
             index += 1
             continue
