@@ -1,6 +1,11 @@
 """Timeline reconstruction: TIMEX3 expressions, the events they date, one merged timeline with conflicts."""
 
 from presslens.timeline import evaluate  # noqa: F401  (registers `presslens eval timex` / `eval timeline`)
+from presslens.timeline.events import Event, extract_events
+from presslens.timeline.merge import MergeRules
+from presslens.timeline.tables import (TimelineTables, build, conflicts_table, context_depth, events_table,
+                                       timeline_table, timex_table)
 from presslens.timeline.timex import Timex, extract_timex
 
-__all__ = ["Timex", "extract_timex"]
+__all__ = ["Event", "MergeRules", "Timex", "TimelineTables", "build", "conflicts_table", "context_depth",
+           "events_table", "extract_events", "extract_timex", "timeline_table", "timex_table"]

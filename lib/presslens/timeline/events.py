@@ -1,0 +1,191 @@
+"""Events: each dated TIMEX3 attached to the predicate it dates, described as a short event phrase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from presslens.timeline.timex import Timex, lexicon
+
+#: Entity labels that count as participants of an event.
+PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+NON_PARTICIPANT_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent"}
+OBJECT_DEPS = {"dobj", "attr", "oprd", "dative"}
+COMPLEMENT_DEPS = {"xcomp", "ccomp"}
+RELATIVE_TAGS = {"WDT", "WP", "WP$"}
+#: The longest event phrase, in tokens.
+MAX_PHRASE_TOKENS = 14
+#: How far up the dependency tree a date may sit below its predicate.
+MAX_CLIMB = 6
+
+
+@dataclass
+class Event:
+    """A dated event: the TIMEX3 that dates it, its predicate, phrase, participants and evidence."""
+
+    article_id: str | None
+    event_id: str
+    predicate: str
+    predicate_lemma: str
+    predicate_start_char: int
+    predicate_end_char: int
+    event_phrase: str
+    subject: str
+    object: str
+    entities: list[str]
+    key_terms: list[str]
+    event_heads: list[str]
+    timex_text: str
+    value: str
+    start_date: str
+    end_date: str
+    precision: str
+    start_char: int
+    end_char: int
+    sentence_index: int
+    sentence: str
+    paragraph_kind: str | None
+
+
+@lru_cache(maxsize=1)
+def _event_nouns() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Nouns that name events ("summit", "protests") and suffixes of nominalised verbs ("-tion")."""
+    lex = lexicon()
+    return frozenset(lex["event_nouns"]), tuple(lex["event_noun_suffixes"])
+
+
+def is_event_noun(token: Token) -> bool:
+    """Whether a noun names an event (listed, or a nominalised verb by its suffix)."""
+    nouns, suffixes = _event_nouns()
+    return token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_.endswith(suffixes))
+
+
+def governing_predicate(span: Span) -> Token:
+    """The verb or event noun a temporal expression dates: climb from its head to the first predicate."""
+    token = span.root
+    for _ in range(MAX_CLIMB):
+        if token.head is token:
+            return token
+        token = token.head
+        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT") or is_event_noun(token):
+            return token
+    return token
+
+
+def _compact(token: Token, limit: int = 6) -> str:
+    """A short text for a subject or object: its compounds, modifiers and the head (no clauses)."""
+    keep = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat", "pobj", "prep")]
+    keep = [t for t in keep if not t.is_punct and t.dep_ not in ("relcl", "acl", "appos", "advcl", "det") or t is token]
+    keep = [t for t in keep if abs(t.i - token.i) <= limit]
+    return " ".join(t.text for t in sorted(keep, key=lambda t: t.i))
+
+
+def _subject(predicate: Token) -> Token | None:
+    """The subject of a predicate, inherited from the governing verb for infinitives and conjuncts."""
+    for candidate in (predicate, predicate.head):
+        for child in candidate.children:
+            if child.dep_ in SUBJECT_DEPS:
+                if child.tag_ in RELATIVE_TAGS and predicate.dep_ == "relcl":
+                    return predicate.head
+                return next(child.children) if child.dep_ == "agent" and any(child.children) else child
+        if predicate.dep_ not in ("xcomp", "conj", "advcl", "acl", "relcl"):
+            break
+    if predicate.dep_ in ("acl", "relcl") and predicate.head.pos_ in ("NOUN", "PROPN"):
+        return predicate.head
+    return None
+
+
+def event_phrase(predicate: Token) -> tuple[str, str, str]:
+    """A short phrase for the event a predicate names, with its subject and object texts."""
+    subject = _subject(predicate)
+    parts: list[Token] = []
+    objects: list[Token] = []
+    for child in predicate.children:
+        if child.dep_ in ("neg", "prt", "aux", "auxpass") and child.i < predicate.i + 3:
+            parts.append(child)
+        elif child.dep_ in OBJECT_DEPS:
+            objects.append(child)
+        elif child.dep_ in COMPLEMENT_DEPS and child.i > predicate.i:
+            parts.extend(t for t in child.subtree if t.i - predicate.i <= 6 and not t.is_punct)
+    if predicate.pos_ == "NOUN":
+        parts.extend(t for t in predicate.lefts if t.dep_ in ("compound", "amod", "nmod", "poss"))
+        parts.extend(t for t in predicate.rights if t.dep_ == "prep" for t in t.subtree if t.i - predicate.i <= 5)
+    subject_text = _compact(subject) if subject is not None else ""
+    object_text = " ".join(_compact(o) for o in objects)
+    middle = sorted({t.i: t for t in [*parts, predicate]}.values(), key=lambda t: t.i)
+    words = [subject_text] if subject_text and (subject is None or subject.i < predicate.i) else []
+    words += [t.text for t in middle if t.i <= predicate.i] + [object_text] * bool(object_text)
+    words += [t.text for t in middle if t.i > predicate.i and not any(t.i in range(o.left_edge.i, o.right_edge.i + 1) for o in objects)]
+    if subject_text and subject is not None and subject.i > predicate.i:
+        words.append(subject_text)
+    phrase = " ".join(w for w in words if w).split()
+    return " ".join(phrase[:MAX_PHRASE_TOKENS]), subject_text, object_text
+
+
+def participants(predicate: Token) -> list[str]:
+    """Named entities in the predicate's clause (people, organisations, places), in text order, unique."""
+    doc = predicate.doc
+    low, high = predicate.left_edge.i, predicate.right_edge.i
+    if predicate.pos_ == "NOUN" and predicate.head is not predicate:
+        low, high = min(low, predicate.head.left_edge.i), max(high, predicate.head.right_edge.i)
+    seen: dict[str, None] = {}
+    for ent in doc.ents:
+        if ent.label_ in PARTICIPANT_LABELS and ent.start >= low and ent.end - 1 <= high:
+            seen.setdefault(ent.text.removeprefix("the ").strip(), None)
+    return list(seen)
+
+
+def key_terms(predicate: Token) -> list[str]:
+    """Lower-case lemmas of the nouns and names around a predicate (subject, object, entities): merge keys."""
+    subject = _subject(predicate)
+    heads = [t for t in [subject, *(c for c in predicate.children if c.dep_ in OBJECT_DEPS or c.dep_ == "prep")] if t is not None]
+    if predicate.pos_ == "NOUN":
+        heads += [t for t in predicate.subtree if t is not predicate]
+    terms = {t.lemma_.lower() for head in heads for t in head.subtree
+             if t.pos_ in ("NOUN", "PROPN") and not t.is_stop and abs(t.i - predicate.i) <= 12
+             and t.ent_type_ not in NON_PARTICIPANT_ENTS}
+    terms |= {word.lower() for name in participants(predicate) for word in name.split() if word[:1].isupper()}
+    terms.discard(predicate.lemma_.lower())
+    return sorted(terms)
+
+
+def event_heads(predicate: Token) -> list[str]:
+    """What the event is called: the predicate's lemma and event nouns it governs ("summit" in "the summit began")."""
+    subject = _subject(predicate)
+    nearby = [t for t in predicate.children if t.dep_ in (*SUBJECT_DEPS, *OBJECT_DEPS)] + [subject] * (subject is not None)
+    return sorted({predicate.lemma_.lower(), *(t.lemma_.lower() for t in nearby if is_event_noun(t))})
+
+
+def event_for(doc: Doc, predicate: Token, timex: Timex | None, event_id: str) -> Event:
+    """The event record of a predicate, dated by a TIMEX3 (or undated)."""
+    phrase, subject, obj = event_phrase(predicate)
+    return Event(
+        article_id=doc._.article_id, event_id=event_id, predicate=predicate.text,
+        predicate_lemma=predicate.lemma_.lower(), predicate_start_char=predicate.idx,
+        predicate_end_char=predicate.idx + len(predicate.text), event_phrase=phrase, subject=subject, object=obj,
+        entities=participants(predicate), key_terms=key_terms(predicate), event_heads=event_heads(predicate),
+        timex_text=timex.text if timex else "", value=timex.value if timex else "",
+        start_date=timex.start_date if timex else "", end_date=timex.end_date if timex else "",
+        precision=timex.precision if timex else "", start_char=timex.start_char if timex else predicate.idx,
+        end_char=timex.end_char if timex else predicate.idx + len(predicate.text),
+        sentence_index=timex.sentence_index if timex else -1,
+        sentence=timex.sentence if timex else predicate.sent.text.strip(),
+        paragraph_kind=predicate._.paragraph_kind,
+    )
+
+
+def extract_events(doc: Doc, timexes: list[Timex]) -> list[Event]:
+    """One event per calendar-dated DATE/TIME expression: the predicate it dates and the event phrase."""
+    events = []
+    for timex in timexes:
+        if timex.type not in ("DATE", "TIME") or not timex.start_date:
+            continue
+        span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
+        predicate = governing_predicate(span)
+        if predicate.i in range(span.start, span.end):
+            continue
+        events.append(event_for(doc, predicate, timex, f"{doc._.article_id}:e{len(events) + 1}"))
+    return events
