@@ -396,13 +396,14 @@ def r_this_pod(m: re.Match, ctx: Context) -> Norm:
 
 def r_clock(m: re.Match, ctx: Context) -> Norm:
     """10:35 a.m. / 5 p.m. EST Nov. 9 / noon Thursday / midnight."""
-    if m["word"]:
+    if m.groupdict().get("word"):
         hour, minute = lexicon()["clock_words"][m["word"].lower()], 0
     else:
         hour, minute = int(m["h"]), int(m["min"] or 0)
-        if m["ampm"] and m["ampm"].lower().startswith("p") and hour < 12:
+        meridiem = (m.groupdict().get("ampm") or "").lower()
+        if meridiem.startswith("p") and hour < 12:
             hour += 12
-        elif m["ampm"] and m["ampm"].lower().startswith("a") and hour == 12:
+        elif meridiem.startswith("a") and hour == 12:
             hour = 0
     if m["wd"]:
         day = _weekday_date(_weekday(m["wd"]), None, ctx)
@@ -410,7 +411,7 @@ def r_clock(m: re.Match, ctx: Context) -> Norm:
         day = ctx.dct + relativedelta(days=lexicon()["deictic_days"][m["deictic"].lower()]) if ctx.dct else None
     else:
         day = ctx.dct
-    stamp = f"T{hour:02d}:{minute:02d}" if hour != 24 else "T24"
+    stamp = (f"T{hour:02d}:{minute:02d}" if hour != 24 else "T24") + ("Z" if m.groupdict().get("tz") else "")
     if day is None:
         return Norm("TIME", f"XXXX-XX-XX{stamp}", anchor="none")
     return Norm("TIME", day.isoformat() + stamp, anchor="dct", needs="day")
@@ -538,6 +539,13 @@ def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> int:
     return 1 + (weekday - first) % 7 + 7 * (nth - 1)
 
 
+def r_the_day(m: re.Match, ctx: Context) -> Norm:
+    """the day / the same day: the day of the publication date (news reports end "the day" at the DCT)."""
+    if ctx.dct is None:
+        return Norm("DATE", "XXXX-XX-XX", anchor="none")
+    return Norm("DATE", ctx.dct.isoformat(), anchor="dct", needs="day")
+
+
 def r_the_weekend(m: re.Match, ctx: Context) -> Norm:
     """the weekend: the weekend nearest the publication date in the clause's direction."""
     if ctx.dct is None:
@@ -624,11 +632,11 @@ class Rule:
 #: (name, trigger class of words every match contains, pattern, normaliser); block names are filled in from the lexicon.
 RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | None]], ...] = (
     ("iso", "YEAR4", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
-    ("month_day", "MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d))(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("day_month", "MONTH", r"(?:(?P<wd>WEEKDAY),?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:,?\s+(?P<y>YEAR))?", r_month_day),
-    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:,?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
-    ("year", "YEAR4", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*(?:-|–|to)\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
-    ("decade", "DECADE", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'(?P<short>\d0))'?s\b", r_decade),
+    ("month_day", "MONTH", r"(?:(?P<wd>WEEKDAY)(?:\s*,)?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d|:\d))(?:(?:\s*,)?\s+(?P<y>YEAR))?", r_month_day),
+    ("day_month", "MONTH", r"(?:(?P<wd>WEEKDAY)(?:\s*,)?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?P<y>YEAR))?", r_month_day),
+    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
+    ("year", "YEAR4", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*[-–]\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
+    ("decade", "DECADE", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'?(?P<short>[1-9]0))'?s\b", r_decade),
     ("decade_word", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<word>DECADEWORD)\b", r_decade_word),
     ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>nineteen[\s-]+(?:hundred\s+(?:and\s+)?)?TENS(?:[\s-]+ONES)?|two\s+thousand(?:\s+(?:and\s+)?ONES)?)\b", r_spelled_year),
     ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
@@ -641,7 +649,9 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
     ("deictic", "DEICTIC", r"(?:(?:late|early|earlier|later)\s+)?(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
     ("this_pod", "POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
-    ("clock", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:,?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("clock", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:(?:\s*,)?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("clock24", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?P<h>[01]?\d|2[0-3]):?(?P<min>[0-5]\d)\s+(?P<tz>UTC|GMT|Z)\b(?:(?:\s*,)?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("the_day", "UNIT", r"\bthe\s+(?:same\s+)?day\b(?!\s+(?:before|after|earlier|later))", r_the_day),
     ("shifted_unit", "UNIT", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
     ("mod_the_unit", "UNIT", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
     ("offset", "UNIT", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
@@ -715,7 +725,7 @@ def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
     if weekday and weekday.lower() in lex["ambiguous_weekdays"]:
         return False
     if rule.name == "season" and not (groups.get("shift") or groups.get("y") or groups.get("mod")):
-        return span.root.pos_ in ("NOUN", "PROPN") and span.text.lower().startswith("the")
+        return span.root.pos_ in ("NOUN", "PROPN")
     if rule.name == "vague" and groups["word"].lower() in lex["weak_vague"]:
         return span.root.pos_ in ("ADV", "ADJ", "NOUN") and span.root.dep_ not in ("mark", "advmod") or span.root.pos_ == "ADV" and span.root.dep_ == "advmod" and span.root.lower_ not in ("once",)
     if rule.name == "plural_unit" and span.root.dep_ == "compound":

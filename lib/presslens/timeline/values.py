@@ -110,8 +110,15 @@ def parse_dct(published: str | None, date_precision: str | None) -> tuple[date |
     if not text or text.lower() == "nan" or date_precision == "unknown":
         return None, "unknown"
     parts = [int(p) for p in re.findall(r"\d+", text)[:3]]
+    if not parts:
+        return None, "unknown"
+    if len(parts) == 3 and parts[2] > 31:
+        parts.reverse()
     stated = {1: "year", 2: "month", 3: "day"}[len(parts)]
     given = date_precision if date_precision in ("day", "month", "year") else stated
     parts += [1] * (3 - len(parts))
     coarser = min((given, stated), key=["year", "month", "day"].index)
-    return date(*parts), coarser
+    try:
+        return date(*parts), coarser
+    except ValueError:
+        return None, "unknown"
