@@ -12,7 +12,14 @@ import pandas as pd
 import pytest
 
 from presslens import paths
-from presslens.corpus import ARTICLE_COLUMNS, MANIFEST_COLUMNS, REPORT_COLUMNS, CorpusError, load_corpus, load_with_report
+from presslens.corpus import (
+    ARTICLE_COLUMNS,
+    MANIFEST_COLUMNS,
+    REPORT_COLUMNS,
+    CorpusError,
+    load_corpus,
+    load_with_report,
+)
 
 TODAY = date(2026, 11, 23)
 ABP = paths.BENCH_DIR / "abp_10k.jsonl.gz"
@@ -201,8 +208,7 @@ def test_yaml_manifest_and_html_files(tmp_path):
     html = "<html><head><meta charset='utf-8'><title>T</title></head><body><p>Astana summit.</p></body></html>"
     (tmp_path / "a.html").write_text(html)
     (tmp_path / "articles.yaml").write_text(
-        "- id: a\n  file: a.html\n  outlet: Example\n  published: 2024-11-28\n"
-        "- {id: b, file: b.txt}\n"
+        "- id: a\n  file: a.html\n  outlet: Example\n  published: 2024-11-28\n- {id: b, file: b.txt}\n"
     )
     articles, report = load_with_report(tmp_path, today=TODAY)
     assert list(report["record"]) == ["articles.yaml:entry 1", "articles.yaml:entry 2"]

@@ -52,7 +52,11 @@ def with_copies(seed: pd.DataFrame) -> pd.DataFrame:
     copies = pd.DataFrame(
         {
             "id": ["edited", "rewrapped", "half"],
-            "text": [lightly_edited(original), "  " + original.replace("\n\n", "\n \n\t"), original[: len(original) // 2]],
+            "text": [
+                lightly_edited(original),
+                "  " + original.replace("\n\n", "\n \n\t"),
+                original[: len(original) // 2],
+            ],
         }
     )
     return pd.concat([seed[["id", "text"]], copies], ignore_index=True)

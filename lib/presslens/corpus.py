@@ -13,11 +13,11 @@ import gzip
 import io
 import json
 import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 import yaml
@@ -131,7 +131,9 @@ def rows_from_entries(entries: object, name: str, unit: str) -> list[SourceRow]:
     if isinstance(entries, Mapping) and "articles" in entries:
         entries = entries["articles"]
     if not isinstance(entries, list):
-        raise CorpusError(f"{name} must hold a list of articles (or 'articles:' with a list), not a {type(entries).__name__}")
+        raise CorpusError(
+            f"{name} must hold a list of articles (or 'articles:' with a list), not a {type(entries).__name__}"
+        )
     return [object_row(values, f"{name}:{unit} {number}") for number, values in enumerate(entries, 1)]
 
 
@@ -203,8 +205,9 @@ def bare_folder_rows(folder: Path) -> list[SourceRow]:
     rows = []
     for path in files:
         relative = path.relative_to(folder).as_posix()
-        problem = "" if path.suffix.lower() in TEXT_SUFFIXES else (
-            f"file type {path.suffix or '(none)'} is not supported; convert it to .txt or .html"
+        supported = path.suffix.lower() in TEXT_SUFFIXES
+        problem = (
+            "" if supported else f"file type {path.suffix or '(none)'} is not supported; convert it to .txt or .html"
         )
         rows.append(SourceRow(relative, {"id": path.stem, "file": relative}, problem))
     return rows

@@ -50,7 +50,9 @@ def decode_bytes(data: bytes) -> Decoded:
         try:
             return Decoded(data.decode(announced), announced)
         except UnicodeDecodeError as error:
-            raise BinaryContent(f"starts with a {announced} byte-order mark but does not decode ({error.reason})")
+            raise BinaryContent(
+                f"starts with a {announced} byte-order mark but does not decode ({error.reason})"
+            ) from error
     if b"\x00" in data:
         raise BinaryContent("contains NUL bytes, so it is a binary file, not text")
     try:

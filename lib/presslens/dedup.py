@@ -133,10 +133,11 @@ def find_duplicates(
     """Every exact and near-duplicate pair of articles (``article_id, duplicate_of, kind, similarity``)."""
     if text_column not in articles.columns:
         raise KeyError(
-            f"articles have no {text_column!r} column; clean them first (clean.clean_corpus) or pass text_column="
+            f"articles have no {text_column!r} column; clean them first (clean.clean_corpus) "
+            "or pass text_column='text' for the raw text"
         )
-    ids = [str(value) for value in articles["id"]]
-    texts = ["" if not isinstance(value, str) else value for value in articles[text_column]]
+    ids = [str(value) for value in articles["id"].tolist()]
+    texts = [value if isinstance(value, str) else "" for value in articles[text_column].tolist()]
     order = {article_id: position for position, article_id in enumerate(ids)}
     exact, firsts = exact_pairs(ids, texts)
     rows = exact + near_pairs(ids, texts, firsts, threshold, num_perm)
