@@ -164,6 +164,11 @@ def test_missing_file_is_rejected(tmp_path):
     assert row["status"] == "rejected" and "'raw/nowhere.txt' does not exist" in row["reason"]
 
 
+def test_windows_separators_in_manifest_paths_are_accepted(tmp_path):
+    articles, row = one_bad_record(tmp_path, {"id": "w", "file": "raw\\w.txt"}, {"raw/w.txt": ENGLISH.encode()})
+    assert row["status"] == "loaded" and articles.set_index("id").loc["w", "text"] == ENGLISH
+
+
 def test_missing_id_value_is_rejected(tmp_path):
     _, row = one_bad_record(tmp_path, {"id": "", "file": "x.txt"}, {"x.txt": ENGLISH.encode()})
     assert row["status"] == "rejected" and "id is empty" in row["reason"] and row["record"] == "articles.csv:row 2"

@@ -329,7 +329,7 @@ def read_article_file(candidate: Candidate, base: Path) -> None:
         candidate.rejections.append("file is empty; give the path of the article's text file")
         return
     reason = unsafe_path_reason(value, base)
-    path = base / value
+    path = base / value.replace("\\", "/")  # a manifest written on Windows
     if not reason and not path.is_file():
         reason = f"file {value!r} does not exist (looked for {path}); fix the path or add the file"
     if reason:
