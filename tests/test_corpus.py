@@ -203,6 +203,9 @@ def test_unusable_inputs_are_errors(tmp_path):
     (tmp_path / "corpus.docx").write_bytes(b"PK\x03\x04")
     with pytest.raises(CorpusError, match="unknown format"):
         load_corpus(tmp_path / "corpus.docx")
+    (tmp_path / "header_only.csv").write_text("id,text\n")
+    with pytest.raises(CorpusError, match="holds no records"):
+        load_corpus(tmp_path / "header_only.csv")
     (tmp_path / "empty").mkdir()
     with pytest.raises(CorpusError, match="no manifest"):
         load_corpus(tmp_path / "empty")

@@ -402,6 +402,8 @@ def report_row(candidate: Candidate) -> dict[str, str]:
 
 def report_summary(report: pd.DataFrame, examples: int = 5) -> str:
     """Counts per status and the first few reasons, for error messages."""
+    if report.empty:
+        return "the input holds no records"
     counts = ", ".join(f"{count} {status}" for status, count in report["status"].value_counts().items())
     problems = report[report["reason"] != ""].head(examples)
     lines = [f"  {row.record}: {row.reason}" for row in problems.itertuples()]
