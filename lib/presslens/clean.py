@@ -16,10 +16,11 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Pattern
+from re import Pattern
 
 import pandas as pd
 import yaml
@@ -266,26 +267,25 @@ def normalise(raw: str, segments: list[tuple[int, int]], anchors: _Anchors) -> s
         anchors.add(0, segments[0][0])
         return raw[segments[0][0]:segments[0][1]]
     out: list[str] = []
-    position, space_at, previous_end = 0, None, None
+    position, spaced, word_end = 0, False, 0
     for start, end in segments:
-        if out and space_at is None:
-            space_at = previous_end
+        spaced = bool(out)
         for token in TOKEN.finditer(raw, start, end):
             if token.group(1) is not None:
-                space_at = token.start() if space_at is None else space_at
+                spaced = True
                 continue
             if token.group(2) is not None:
                 continue
-            if space_at is not None and out:
-                anchors.add(position, space_at)
+            if spaced and out:
+                anchors.add(position, word_end)
                 out.append(" ")
                 position += 1
-            space_at = None
+            spaced = False
             anchors.add(position, token.start())
             word = _nfc_word(token.group(3), token.start(), position, anchors)
             out.append(word)
             position += len(word)
-        previous_end = end
+            word_end = token.end()
     return "".join(out)
 
 
