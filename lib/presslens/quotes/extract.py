@@ -15,6 +15,9 @@ OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"
 AMBIGUOUS_MARKS = '"'
 QUOTE_MARKS = OPENING_MARKS + CLOSING_MARKS + AMBIGUOUS_MARKS
+#: two apostrophes used as a double quotation mark (the New York Times' house style in some corpora)
+DOUBLED_APOSTROPHE = "''"
+QUOTE_MARK_PATTERN = re.compile("''|[" + QUOTE_MARKS + "]")
 #: punctuation right before a closing mark that hands the sentence on to a trailing attribution
 HANDOVER_PUNCT = ",?!—–-…"
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -26,9 +29,14 @@ SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp")
 #: dependents that are not part of a speaker's noun phrase ("X, who ..., said"; "X unequivocally said")
 SPEAKER_EXCLUDED_DEPS = ("relcl", "acl", "advcl", "ccomp", "advmod", "npadvmod", "parataxis")
 #: characters after which a quote opens a new sentence (closing marks included: `... .” “Next ...`)
-SENTENCE_BREAKS = "\n.!?:;)" + CLOSING_MARKS + AMBIGUOUS_MARKS
+SENTENCE_BREAKS = "\n.!?:;)'" + CLOSING_MARKS + AMBIGUOUS_MARKS
 #: a dash right after a quote introduces its speaker (`“...” ― Jane Doe`)
 DASHES = "―—–"
+#: dependents of a cue that make up a nominal content, and the prepositions that introduce one
+OBJECT_DEPS = ("dobj", "oprd", "xcomp")
+OBJECT_PREPOSITIONS = ("about", "for", "of", "on")
+#: cue categories whose verbs can report a noun phrase ("called for new sanctions", "described the plan")
+NOMINAL_CONTENT_CATEGORIES = ("speech", "belief", "intention", "evidence")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 #: words whose full stop does not end a sentence ("Mr. Obama", "Sen. Kaine", "U.S.", initials)
 ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof rev hon no vs inc co corp u.s u.k d.c".split())
@@ -105,6 +113,8 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 def _opens(text: str, at: int, is_open: bool) -> bool:
     """Whether the quotation mark at ``at`` opens a quote (straight marks decided by state and context)."""
     mark = text[at]
+    if mark == "'":
+        return not is_open
     if mark in OPENING_MARKS:
         return True
     if mark in CLOSING_MARKS:
@@ -113,20 +123,27 @@ def _opens(text: str, at: int, is_open: bool) -> bool:
 
 
 def _paragraph_marks(text: str, start: int, end: int) -> list[int]:
-    """Offsets of the double quotation marks in a paragraph."""
-    return [start + i for i, char in enumerate(text[start:end]) if char in QUOTE_MARKS]
+    """Offsets of the double quotation marks in a paragraph (two apostrophes '' count as one mark)."""
+    return [match.start() for match in QUOTE_MARK_PATTERN.finditer(text, start, end)]
+
+
+def _width(text: str, at: int) -> int:
+    """Length of the quotation mark at ``at``: 2 for a doubled apostrophe, else 1."""
+    return 2 if text.startswith(DOUBLED_APOSTROPHE, at) else 1
 
 
 def _starts_with_opener(text: str, start: int, end: int) -> int | None:
     """Offset of an opening mark at the start of a paragraph, if the paragraph starts with one."""
     stripped = len(text[start:end]) - len(text[start:end].lstrip())
     at = start + stripped
-    return at if at < end and text[at] in OPENING_MARKS + AMBIGUOUS_MARKS else None
+    opener = text[at] in OPENING_MARKS + AMBIGUOUS_MARKS or text.startswith(DOUBLED_APOSTROPHE, at)
+    return at if at < end and opener else None
 
 
 def _same_style(text: str, first: int, second: int) -> bool:
     """Whether two quotation marks are both straight or both typographic."""
-    return (text[first] in AMBIGUOUS_MARKS) == (text[second] in AMBIGUOUS_MARKS)
+    straight = AMBIGUOUS_MARKS + "'"
+    return (text[first] in straight) == (text[second] in straight)
 
 
 def find_quote_blocks(text: str) -> list[QuoteBlock]:
@@ -150,18 +167,18 @@ def find_quote_blocks(text: str) -> list[QuoteBlock]:
                 continue
             if open_at is None:
                 continue  # a stray closing mark
-            segment = (open_at + 1, at)
+            segment = (open_at + _width(text, open_at), at)
             if carried is not None:
                 carried.segments.append(segment)
-                carried.close_at = at + 1
+                carried.close_at = at + _width(text, at)
                 blocks.append(carried)
                 carried = None
             else:
-                blocks.append(QuoteBlock([segment], open_at, at + 1))
+                blocks.append(QuoteBlock([segment], open_at, at + _width(text, at)))
             open_at = None
         if open_at is None:
             continue
-        segment = (open_at + 1, p_end)
+        segment = (open_at + _width(text, open_at), p_end)
         next_at = _starts_with_opener(text, *paragraphs[index + 1]) if index + 1 < len(paragraphs) else None
         next_opens = next_at is not None and _same_style(text, open_at, next_at)
         if carried is not None:
@@ -466,7 +483,7 @@ def _direct_drafts(doc: Doc, blocks: list[QuoteBlock]) -> list[_Draft]:
             continues = drafts and drafts[-1].kind == "direct" and (
                 not text[previous_end : block.open_at].strip() or "\n" not in text[previous_end : block.open_at]
             )
-            if continues and _is_full_quote(text, block):
+            if continues and _is_full_quote(text, block) and _ends_sentence(text, block):
                 drafts[-1].segments.extend(block.segments)  # a follow-on quote right after: same statement
                 drafts[-1].blocks.append(block)
             else:
@@ -492,6 +509,13 @@ def _direct_drafts(doc: Doc, blocks: list[QuoteBlock]) -> list[_Draft]:
         drafts.append(draft)
         index += 1
     return drafts
+
+
+def _ends_sentence(text: str, block: QuoteBlock) -> bool:
+    """Whether a quote closes its sentence: sentence punctuation inside, or the paragraph ends after it."""
+    inside = text[block.segments[-1][0] : block.segments[-1][1]].rstrip().rstrip("'’‘ ")
+    after = text[block.close_at : block.close_at + 3].lstrip(" \t")
+    return inside[-1:] in ".!?…" or not after or after[0] == "\n"
 
 
 def _is_full_quote(text: str, block: QuoteBlock) -> bool:
@@ -522,6 +546,8 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         content = [token for child in complements for token in child.subtree]
     elif _closes_clause(doc, cue):
         content = _clause_tokens_before(doc, cue)
+    elif lexicons.cue_category(lemma) in NOMINAL_CONTENT_CATEGORIES and _object_tokens(cue):
+        content = _object_tokens(cue)
     else:
         return None
     content_span = _span(doc, content)
@@ -536,6 +562,17 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         return None
     cue_tokens = [cue] + [child for child in cue.children if child.dep_ == "prt"]
     return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue(cue_tokens, speaker, lemma))
+
+
+def _object_tokens(cue: Token) -> list[Token]:
+    """Nominal content of a cue: its objects ("described X", "called X Y") or "about/for X" phrases."""
+    tokens: list[Token] = []
+    for child in cue.rights:
+        if child.dep_ in OBJECT_DEPS:
+            tokens.extend(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPOSITIONS:
+            tokens.extend(token for grand in child.children if grand.dep_ in ("pobj", "pcomp") for token in grand.subtree)
+    return tokens
 
 
 def _framed_after(doc: Doc, cue: Token, complement: Token) -> bool:
@@ -654,7 +691,7 @@ def _sentence_of(doc: Doc, at: int) -> tuple[int, str]:
 
 def _content_text(text: str, segments: list[tuple[int, int]]) -> str:
     """Content segments joined with " … "."""
-    return " … ".join(text[start:end].strip().strip(QUOTE_MARKS).strip() for start, end in segments)
+    return " … ".join(text[start:end].strip().strip(QUOTE_MARKS + "'").strip() for start, end in segments)
 
 
 def _drafts(doc: Doc) -> list[_Draft]:
