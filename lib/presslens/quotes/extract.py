@@ -541,9 +541,11 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     lemma = cue.lemma_.lower()
     complement_deps = COMPLEMENT_DEPS + (("xcomp",) if lemma in lexicons.xcomp_lemmas() else ())
     complements = [child for child in cue.children if child.dep_ in complement_deps]
-    complements = [child for child in complements if child.i > cue.i or _framed_after(doc, cue, child)]
+    after = [child for child in complements if child.i > cue.i]
+    before = [child for child in complements if child.i < cue.i and _framed_after(doc, cue, child)]
+    complements = after[:1] or before[-1:]  # the nearest complement; a second one is a parse error
     if complements:
-        content = [token for child in complements for token in child.subtree]
+        content = [token for child in complements for token in _own_clause(child)]
     elif _closes_clause(doc, cue):
         content = _clause_tokens_before(doc, cue)
     elif lexicons.cue_category(lemma) in NOMINAL_CONTENT_CATEGORIES and _object_tokens(cue):
@@ -562,6 +564,20 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         return None
     cue_tokens = [cue] + [child for child in cue.children if child.dep_ == "prt"]
     return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue(cue_tokens, speaker, lemma))
+
+
+def _own_clause(complement: Token) -> list[Token]:
+    """A complement's tokens up to an embedded quoting attribution of someone else (", while X said “...”")."""
+    embedded = [
+        token for token in complement.subtree
+        if token is not complement and token.dep_ in ("advcl", "conj", "parataxis") and _is_cue_verb(token)
+        and any(child.dep_ in SUBJECT_DEPS for child in token.children)
+        and any(QUOTE_MARK_PATTERN.match(t.text) for t in token.subtree)
+    ]
+    if not embedded:
+        return list(complement.subtree)
+    stop = min(min(t.i for t in token.subtree) for token in embedded)
+    return [token for token in complement.subtree if token.i < stop]
 
 
 def _object_tokens(cue: Token) -> list[Token]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -59,6 +60,14 @@ def split_name(tokens: Sequence[Token]) -> tuple[list[Token], list[Token]]:
     """Split a named mention into (name tokens, role tokens): the last proper-noun run, titles stripped."""
     titles = lexicons.speaker_rules()["titles"]
     run: list[Token] = []
+    persons = [token for token in tokens if token.ent_type_ in NAME_ENTS]
+    if persons:
+        tokens_in_run = [persons[0]]
+        for token in persons[1:]:
+            if token.i != tokens_in_run[-1].i + 1:
+                break
+            tokens_in_run.append(token)
+        tokens = [token for token in tokens if token.i <= tokens_in_run[-1].i]
     for token in reversed(tokens):
         if token.pos_ == "PROPN" or (run and token.text in ("-", ".") ):
             run.insert(0, token)
@@ -369,4 +378,24 @@ def canonicalise(records: Sequence) -> list:  # noqa: ANN001
         if record.speaker:
             record.speaker = mapping[(record.speaker_type, record.speaker)]
             record.speaker_id = slug(record.speaker)
+    _share_categories(records)
     return list(records)
+
+
+def _share_categories(records: Sequence) -> None:  # noqa: ANN001
+    """Give every record of a canonical speaker the speaker's most frequent known category and all its roles."""
+    categories: dict[str, Counter] = {}
+    roles: dict[str, list[str]] = {}
+    for record in records:
+        if not record.speaker_id:
+            continue
+        categories.setdefault(record.speaker_id, Counter())[record.speaker_category] += 1
+        known = roles.setdefault(record.speaker_id, [])
+        known.extend(role for role in record.roles if role not in known)
+    for record in records:
+        if not record.speaker_id:
+            continue
+        counts = categories[record.speaker_id]
+        known_categories = [name for name, _ in counts.most_common() if name != "unknown"]
+        record.speaker_category = known_categories[0] if known_categories else record.speaker_category
+        record.roles = list(roles[record.speaker_id])
