@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from re import Pattern
 
@@ -159,6 +160,8 @@ def _check(rule: Rule) -> Rule:
         raise ValueError(f"cleaning rule {rule.name!r}: unknown kind {rule.kind!r} (line, inline, field, repeat)")
     if not kinds[rule.kind]:
         raise ValueError(f"cleaning rule {rule.name!r} of kind {rule.kind!r} needs a pattern or field {FIELDS}")
+    if rule.kind == "repeat" and rule.match not in {"identical", "contained", "overlap"}:
+        raise ValueError(f"cleaning rule {rule.name!r}: match must be identical, contained or overlap")
     if rule.where not in {"any", "head", "tail", "lead"}:
         raise ValueError(f"cleaning rule {rule.name!r}: where must be any, head, tail or lead")
     return rule
@@ -300,7 +303,6 @@ class _Line:
     raw_end: int
     text: str = ""
     words: int = 0
-    lowered: str = ""
     anchors: _Anchors = field(default_factory=_Anchors)
     removed_by: str | None = None
 
@@ -320,11 +322,11 @@ def _plain_lines(texts: list[str]) -> list[str]:
     return _plain("\n".join(texts)).split("\n") if texts else []
 
 
-def _inline_cuts(raw: str, start: int, end: int, rules: Rules) -> tuple[list[tuple[int, int]], list[Removal]]:
-    """The raw segments of a line left after inline rules, and the inline removals."""
-    removals, lowered = [], raw[start:end].lower()
-    for rule in rules.inline:
-        if not rule.contains or any(literal in lowered for literal in rule.contains):
+def _inline_cuts(raw: str, start: int, end: int, inline: list[Rule]) -> tuple[list[tuple[int, int]], list[Removal]]:
+    """The raw segments of a line left after the inline rules, and the inline removals."""
+    removals = []
+    for rule in inline:
+        if not rule.contains or any(literal in raw[start:end].lower() for literal in rule.contains):
             removals.extend(Removal(rule.name, match.start(), match.end(), match.group())
                             for match in rule.pattern.finditer(raw, start, end) if match.end() > match.start())
     if not removals:
@@ -363,37 +365,88 @@ def _hit(rule: Rule, line: _Line, folded_fields: dict[str, str], rules: Rules) -
     return len(line.text) < 2 * len(wanted) + 20 and _fold(rules.name_prefix.sub("", line.text)) == wanted
 
 
-def _candidates(rule: Rule, lines: list[_Line], limit: int) -> list[int]:
-    """Lines still kept, in the rule's zone, short enough, and holding one of its literals."""
-    literals = rule.contains
-    return [
-        i for i in _zone(rule, lines)
-        if lines[i].words <= limit and lines[i].removed_by is None
-        and (not literals or any(literal in lines[i].lowered for literal in literals))
-    ]
+def _lines_holding(literals: tuple[str, ...], lowered: str, starts: list[int]) -> set[int]:
+    """Indices of the lines holding any of the literals, found in the joined lower-cased lines."""
+    found: set[int] = set()
+    for literal in literals:
+        position = lowered.find(literal)
+        while position != -1:
+            line = bisect_right(starts, position) - 1
+            found.add(line)
+            position = lowered.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
+    return found
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Look-ups over an article's lines: joined lower-cased text, line starts in it, lines by word count."""
+
+    lowered: str
+    starts: list[int]
+    by_words: list[int]
+    word_counts: list[int]
+
+    @classmethod
+    def of(cls, lines: list[_Line]) -> _Index:
+        """Index the lines of one article."""
+        by_words = sorted(range(len(lines)), key=lambda i: lines[i].words)
+        return cls(
+            lowered="\n".join(line.text for line in lines).lower(),
+            starts=list(accumulate((len(line.text) + 1 for line in lines[:-1]), initial=0)),
+            by_words=by_words,
+            word_counts=[lines[i].words for i in by_words],
+        )
+
+    def holding(self, literals: tuple[str, ...]) -> set[int]:
+        """Indices of the lines holding any of the literals."""
+        found: set[int] = set()
+        for literal in literals:
+            position = self.lowered.find(literal)
+            while position != -1:
+                line = bisect_right(self.starts, position) - 1
+                found.add(line)
+                position = self.lowered.find(literal, self.starts[line + 1]) if line + 1 < len(self.starts) else -1
+        return found
+
+    def at_most(self, words: int | None) -> list[int]:
+        """Indices of the lines of at most ``words`` words (all lines when None)."""
+        return self.by_words if words is None else self.by_words[: bisect_right(self.word_counts, words)]
+
+
+def _candidates(rule: Rule, lines: list[_Line], index: _Index) -> list[int]:
+    """Lines still kept, in the rule's zone, short enough, after the right rule and holding its literals."""
+    zone = _zone(rule, lines)
+    if rule.after:
+        pool: Iterable[int] = (i + 1 for i, line in enumerate(lines) if line.removed_by in rule.after)
+    elif rule.contains:
+        pool = index.holding(rule.contains)
+    else:
+        pool = index.at_most(rule.max_words) if rule.where == "any" else zone
+    limit = rule.max_words or len(index.lowered)
+    return sorted(i for i in pool if i in zone and lines[i].words <= limit and lines[i].removed_by is None)
 
 
 def _apply_line_rules(lines: list[_Line], rules: Rules, folded_fields: dict[str, str]) -> None:
     """Mark lines removed by line and field rules (rule by rule, in file order; first rule wins)."""
-    count, longest = len(lines), max((line.words for line in lines), default=0)
+    index = _Index.of(lines)
     for rule in rules.lines:
         if rule.kind == "field" and len(folded_fields[rule.field]) <= 2:
             continue
-        for i in _candidates(rule, lines, rule.max_words or longest):
-            if rule.after and (i == 0 or lines[i - 1].removed_by not in rule.after):
-                continue
-            if rule.next and (i + 1 == count or not rule.next.fullmatch(lines[i + 1].text)):
+        for i in _candidates(rule, lines, index):
+            if rule.next and (i + 1 == len(lines) or not rule.next.fullmatch(lines[i + 1].text)):
                 continue
             if _hit(rule, lines[i], folded_fields, rules):
                 lines[i].removed_by = rule.name
 
 
-def _repeats_verbatim(texts: list[str], k: int, joined: str) -> bool:
-    """Whether paragraph ``k`` occurs inside a longer paragraph, or equals an earlier one."""
+def _repeats_verbatim(texts: list[str], k: int, joined: str, identical: bool) -> bool:
+    """Whether paragraph ``k`` equals an earlier paragraph (``identical``) or occurs inside a longer one."""
     key = texts[k].strip(REPEAT_EDGE)
     if not key or joined.count(key) < 2:
         return False
-    return any(key in other and (len(other) > len(texts[k]) or j < k) for j, other in enumerate(texts) if j != k)
+    if identical:
+        return any(other.strip(REPEAT_EDGE) == key for other in texts[:k])
+    return any(key in other and len(other) > len(texts[k]) for j, other in enumerate(texts) if j != k)
 
 
 def _repeats_reworded(texts: list[str], originals: list[str], k: int, threshold: float) -> bool:
@@ -419,8 +472,8 @@ def _apply_repeat_rules(lines: list[_Line], rules: Rules) -> None:
         for k, (i, line) in enumerate(kept):
             if line.removed_by or i not in zone or not rule.min_words <= line.words <= (rule.max_words or line.words):
                 continue
-            if rule.match == "contained":
-                hit = _repeats_verbatim(texts, k, joined)
+            if rule.match in {"identical", "contained"}:
+                hit = _repeats_verbatim(texts, k, joined, rule.match == "identical")
             else:
                 hit = _repeats_reworded(texts, originals, k, rule.min_overlap)
             if hit:
@@ -488,15 +541,17 @@ def clean_text(
     text = source if source is not None else raw
     folded_fields = {name: _fold(rules.name_prefix.sub("", str(value or "").strip())) for name, value in
                      zip(FIELDS, (title, author, outlet))}
+    lowered = text.lower()
+    inline = [rule for rule in rules.inline if not rule.contains or any(lit in lowered for lit in rule.contains)]
     lines, removals = [], []
     for start, end in line_spans(text):
-        segments, cuts = _inline_cuts(text, start, end, rules)
+        segments, cuts = _inline_cuts(text, start, end, inline) if inline else ([(start, end)], [])
         removals.extend(cuts)
         if not segments:
             continue
         line = _Line(start, end)
         line.text = normalise(text, segments, line.anchors)
-        line.words, line.lowered = line.text.count(" ") + 1, line.text.lower()
+        line.words = line.text.count(" ") + 1
         lines.append(line)
     _apply_line_rules(lines, rules, folded_fields)
     _apply_repeat_rules(lines, rules)
@@ -512,14 +567,14 @@ def clean_text(
 REMOVAL_COLUMNS = ["article_id", "rule", "raw_start", "raw_end", "text"]
 
 
-def _field(row: pd.Series, name: str) -> str:
-    """A manifest field of a row as text ('' when missing)."""
+def _field(row: pd.Series | dict, name: str) -> str:
+    """A manifest field of a record as text ('' when missing)."""
     value = row.get(name, "")
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def clean_article(row: pd.Series, rules: Rules | None = None) -> CleanedText:
-    """Clean one row of the articles DataFrame (its text, format, title, author and outlet)."""
+def clean_article(row: pd.Series | dict, rules: Rules | None = None) -> CleanedText:
+    """Clean one article record (its text, source format, title, author and outlet)."""
     return clean_text(
         _field(row, "text"),
         source_format=_field(row, "source_format") or "txt",
@@ -534,9 +589,9 @@ def clean_articles(articles: pd.DataFrame, *, rules: Rules | None = None, progre
                    ) -> dict[str, CleanedText]:
     """Clean every article; keyed by article id (keeps the offset maps, see :meth:`CleanedText.to_raw`)."""
     rules = rules or load_rules()
-    rows: Iterable[tuple[int, pd.Series]] = articles.iterrows()
-    rows = tqdm(rows, total=len(articles), desc="cleaning", disable=not progress)
-    return {row["id"]: clean_article(row, rules) for _, row in rows}
+    columns = [name for name in ("id", "text", "source_format", *FIELDS) if name in articles]
+    records = tqdm(articles[columns].to_dict("records"), desc="cleaning", disable=not progress)
+    return {record["id"]: clean_article(record, rules) for record in records}
 
 
 def corpus_frames(articles: pd.DataFrame, cleaned: dict[str, CleanedText]) -> tuple[pd.DataFrame, pd.DataFrame]:
