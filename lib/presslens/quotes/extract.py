@@ -28,15 +28,11 @@ CLAUSE_FINAL_DEPS = ("parataxis", "ccomp", "advcl", "conj")
 SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp")
 #: dependents that are not part of a speaker's noun phrase ("X, who ..., said"; "X unequivocally said")
 SPEAKER_EXCLUDED_DEPS = ("relcl", "acl", "advcl", "ccomp", "advmod", "npadvmod", "parataxis")
-#: characters after which a quote opens a new sentence (closing marks included: `... .” “Next ...`)
-SENTENCE_BREAKS = "\n.!?:;)'" + CLOSING_MARKS + AMBIGUOUS_MARKS
 #: a dash right after a quote introduces its speaker (`“...” ― Jane Doe`)
 DASHES = "―—–"
 #: dependents of a cue that make up a nominal content, and the prepositions that introduce one
 OBJECT_DEPS = ("dobj", "oprd", "xcomp")
 OBJECT_PREPOSITIONS = ("about", "for", "of", "on")
-#: cue categories whose verbs can report a noun phrase ("called for new sanctions", "described the plan")
-NOMINAL_CONTENT_CATEGORIES = ("speech", "belief", "intention", "evidence")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 #: words whose full stop does not end a sentence ("Mr. Obama", "Sen. Kaine", "U.S.", initials)
 ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof rev hon no vs inc co corp u.s u.k d.c".split())
@@ -428,10 +424,17 @@ def _tight(tokens: list[Token], cue: Token) -> bool:
     return all(token.i in own for token in between)
 
 
+def _after_break(text: str, at: int, breaks: str = "\n.!?:;)") -> bool:
+    """Whether char ``at`` starts a sentence: at the start, after a break, or after a quote that closed one."""
+    before = text[:at].rstrip(" \t")
+    if not before or before[-1] in breaks:
+        return True
+    return before[-1] in QUOTE_MARKS + "'’" and before[:-1].rstrip("'’")[-1:] in ".!?"
+
+
 def _opens_sentence(text: str, block: QuoteBlock) -> bool:
     """Whether a quote starts a paragraph or sentence, or follows a colon, comma or dash."""
-    before = text[: block.open_at].rstrip(" \t")
-    return not before or before[-1] in SENTENCE_BREAKS + ",—–"
+    return _after_break(text, block.open_at, "\n.!?:;),—–")
 
 
 def _leading_frame(doc: Doc, block: QuoteBlock, lower: int) -> _Cue | None:
@@ -520,9 +523,7 @@ def _ends_sentence(text: str, block: QuoteBlock) -> bool:
 
 def _is_full_quote(text: str, block: QuoteBlock) -> bool:
     """A quote standing as its own sentence(s): at a paragraph or sentence start and at least a few words."""
-    before = text[: block.open_at].rstrip(" \t")
-    at_start = not before or before[-1] in SENTENCE_BREAKS
-    return at_start and block.words(text) >= MIN_DIRECT_WORDS
+    return _after_break(text, block.open_at) and block.words(text) >= MIN_DIRECT_WORDS
 
 
 # ---------------------------------------------------------------------------------------- indirect speech
@@ -548,7 +549,7 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         content = [token for child in complements for token in _own_clause(child)]
     elif _closes_clause(doc, cue):
         content = _clause_tokens_before(doc, cue)
-    elif lexicons.cue_category(lemma) in NOMINAL_CONTENT_CATEGORIES and _object_tokens(cue):
+    elif lemma in lexicons.object_lemmas() and _object_tokens(cue):
         content = _object_tokens(cue)
     else:
         return None

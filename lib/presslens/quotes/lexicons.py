@@ -30,12 +30,13 @@ def _reporting_cues() -> dict[str, dict[str, Any]]:
                 "evaluative": bool(entry.get("evaluative", False)),
                 "note": entry.get("note", ""),
                 "xcomp": bool(entry.get("xcomp", False)),
+                "object": bool(entry.get("object", False)),
             }
     return cues
 
 
 def reporting_verbs() -> dict[str, dict[str, Any]]:
-    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp}."""
+    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp, object}."""
     return {lemma: dict(entry) for lemma, entry in _reporting_cues().items()}
 
 
@@ -47,6 +48,11 @@ def verb_lemmas() -> frozenset[str]:
 def xcomp_lemmas() -> frozenset[str]:
     """Reporting verbs whose infinitive complement is their content ("threatened to strike")."""
     return frozenset(lemma for lemma, entry in _reporting_cues().items() if entry["xcomp"])
+
+
+def object_lemmas() -> frozenset[str]:
+    """Reporting verbs whose noun-phrase object is their content ("described the plan")."""
+    return frozenset(lemma for lemma, entry in _reporting_cues().items() if entry["object"])
 
 
 def cue_phrases() -> tuple[tuple[str, ...], ...]:
