@@ -1,6 +1,6 @@
 """Timeline reconstruction: TIMEX3 expressions, the events they date, one merged timeline with conflicts."""
 
-from presslens.timeline import evaluate  # noqa: F401  (registers `presslens eval timex` / `eval timeline`)
+from presslens.timeline import evaluate, semeval  # noqa: F401  (register `presslens eval timex` / `eval timeline`)
 from presslens.timeline.events import Event, extract_events
 from presslens.timeline.merge import MergeRules
 from presslens.timeline.tables import (TimelineTables, build, conflicts_table, context_depth, events_table,
