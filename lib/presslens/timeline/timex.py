@@ -19,7 +19,7 @@ from presslens.timeline import values as V
 LEXICON_FILE = paths.LEXICON_DIR / "temporal.yaml"
 #: Year-less dates take their year from an explicit date this many sentences back (0: same sentence only).
 ANCHOR_WINDOW_SENTENCES = 0
-PRECISION_RANK = {"unknown": 0, "century": 1, "decade": 2, "year": 3, "half": 4, "season": 4, "quarter": 4,
+PRECISION_RANK = {"unknown": 0, "vague": 0, "century": 1, "decade": 2, "year": 3, "half": 4, "season": 4, "quarter": 4,
                   "month": 5, "week": 6, "day": 7, "time": 8}
 
 
@@ -764,13 +764,13 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int, Rule, re.Match, Spa
     return sorted(taken, key=lambda c: c[0])
 
 
-def _limit(norm: Norm, dct_precision: str) -> tuple[str, bool]:
-    """The value cut to what a coarse publication date supports, and whether it was cut."""
+def _limit(norm: Norm, dct: date | None, dct_precision: str) -> tuple[str, bool]:
+    """A value that needs a finer publication date than known becomes the publication period itself."""
     if norm.anchor != "dct" or not norm.needs or PRECISION_RANK[dct_precision] >= PRECISION_RANK[norm.needs]:
         return norm.value, False
-    if dct_precision == "unknown":
+    if dct is None:
         return re.sub(r"\d", "X", norm.value), True
-    return V.truncate(norm.value, dct_precision), True
+    return V.truncate(dct.isoformat(), dct_precision), True
 
 
 def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -> list[Timex]:
@@ -787,7 +787,7 @@ def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -
         norm = rule.normalise(m, ctx)
         if norm is None:
             continue
-        value, limited = _limit(norm, precision)
+        value, limited = _limit(norm, dct_date, precision)
         first, last = V.bounds(value, norm.mod, norm.end_value) if norm.type in ("DATE", "TIME") else (None, None)
         anchor = norm.anchor if norm.anchor != "dct" else f"dct:{dct} ({precision})"
         records.append(Timex(

@@ -55,9 +55,11 @@ def _interval(kind: str, m: re.Match) -> tuple[date, date]:
 
 
 def precision(value: str) -> str:
-    """Granularity of a TIMEX3 DATE/TIME value ("2022-01" -> "month"); "unknown" if it is not a date."""
+    """Granularity of a TIMEX3 DATE/TIME value ("2022-01" -> "month", "PAST_REF" -> "vague"), else "unknown"."""
     if "T" in value and re.match(r"\d{4}-\d\d-\d\dT", value):
         return "time"
+    if value.endswith("_REF"):
+        return "vague"
     for kind, pattern in PATTERNS:
         if pattern.fullmatch(value):
             return "day" if kind == "day" else kind
