@@ -245,6 +245,10 @@ def test_abp_inline_advertisement_is_cut_from_the_paragraph(abp_examples):
     assert cut and all(record["content_original"][r.raw_start:r.raw_end] == "ADVERTISEMENT" for r in cut)
     line = next(line for line in record["content_original"].split("\n") if " ADVERTISEMENT " in line)
     assert squash(line.replace(" ADVERTISEMENT ", " ")) in result.text
+    paragraph_start = result.text.index(squash(line.replace(" ADVERTISEMENT ", " ")))
+    for word in re.finditer(r"\S+", squash(line.replace(" ADVERTISEMENT ", " "))):
+        start, end = paragraph_start + word.start(), paragraph_start + word.end()
+        assert record["content_original"][result.to_raw(start):result.to_raw(end)] == word.group()
 
 
 def test_rules_file_is_documented_and_extensible():
