@@ -89,10 +89,6 @@ class CleanedText:
         """Map a cleaned-text offset to the raw text (to the extracted text for HTML input)."""
         return self.offsets.to_raw(offset)
 
-    def raw_span(self, start: int, end: int) -> tuple[int, int]:
-        """The raw span of the cleaned span ``[start, end)``."""
-        return self.to_raw(start), self.to_raw(end)
-
 
 # ---- rules ---------------------------------------------------------------------------------------------
 
@@ -365,18 +361,6 @@ def _hit(rule: Rule, line: _Line, folded_fields: dict[str, str], rules: Rules) -
     return len(line.text) < 2 * len(wanted) + 20 and _fold(rules.name_prefix.sub("", line.text)) == wanted
 
 
-def _lines_holding(literals: tuple[str, ...], lowered: str, starts: list[int]) -> set[int]:
-    """Indices of the lines holding any of the literals, found in the joined lower-cased lines."""
-    found: set[int] = set()
-    for literal in literals:
-        position = lowered.find(literal)
-        while position != -1:
-            line = bisect_right(starts, position) - 1
-            found.add(line)
-            position = lowered.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
-    return found
-
-
 @dataclass(frozen=True)
 class _Index:
     """Look-ups over an article's lines: joined lower-cased text, line starts in it, lines by word count."""
@@ -422,7 +406,7 @@ def _candidates(rule: Rule, lines: list[_Line], index: _Index) -> list[int]:
         pool = index.holding(rule.contains)
     else:
         pool = index.at_most(rule.max_words) if rule.where == "any" else zone
-    limit = rule.max_words or len(index.lowered)
+    limit = rule.max_words if rule.max_words is not None else float("inf")
     return sorted(i for i in pool if i in zone and lines[i].words <= limit and lines[i].removed_by is None)
 
 
