@@ -102,15 +102,13 @@ def find_conflicts(events: pd.DataFrame, rules: MergeRules = MergeRules()) -> pd
                     else "across outlets" if a["outlet"] != b["outlet"] else "across articles of one outlet")
             rows.append({"kind": kind, "similarity": round(score, 3), "gap_days": gap,
                          **{f"{k}_{side}": e[k] for side, e in (("a", a), ("b", b))
-                            for k in ("entry_id", "event_id", "article_id", "outlet", "event_phrase", "timex_text",
-                                      "value", "paragraph_kind", "start_char", "end_char", "sentence")}})
+                            for k in SIDE_COLUMNS}})
     return pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
 
 
-CONFLICT_COLUMNS = ["kind", "similarity", "gap_days"] + [
-    f"{k}_{side}" for side in ("a", "b") for k in ("entry_id", "event_id", "article_id", "outlet", "event_phrase",
-                                                   "timex_text", "value", "paragraph_kind", "start_char", "end_char",
-                                                   "sentence")]
+SIDE_COLUMNS = ("entry_id", "event_id", "article_id", "outlet", "event_phrase", "timex_text", "value", "start_date",
+                "end_date", "paragraph_kind", "start_char", "end_char", "sentence")
+CONFLICT_COLUMNS = ["kind", "similarity", "gap_days"] + [f"{k}_{side}" for side in ("a", "b") for k in SIDE_COLUMNS]
 
 
 def timeline(events: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
