@@ -504,10 +504,14 @@ def _assemble(lines: list[_Line], rules: Rules) -> tuple[str, list[Paragraph], O
 
 
 def extract_html(html: str) -> str:
-    """Main text of an HTML page via trafilatura (no network), one paragraph per line."""
+    """Main text of an HTML page via trafilatura (no network), one paragraph per line.
+
+    Falls back to trafilatura's plain ``html2txt`` when no main text is found, so a page is never emptied.
+    """
     import trafilatura
 
-    return trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
+    main = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    return main or trafilatura.html2txt(html) or ""
 
 
 def clean_text(
