@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import time
 import unicodedata
 from itertools import islice
 
@@ -249,6 +250,22 @@ def test_abp_inline_advertisement_is_cut_from_the_paragraph(abp_examples):
     for word in re.finditer(r"\S+", squash(line.replace(" ADVERTISEMENT ", " "))):
         start, end = paragraph_start + word.start(), paragraph_start + word.end()
         assert record["content_original"][result.to_raw(start):result.to_raw(end)] == word.group()
+
+
+def test_cleaning_is_fast_on_real_articles():
+    source = paths.BENCH_DIR / "abp_10k.jsonl.gz"
+    if not source.exists():
+        pytest.skip(f"benchmark corpus not found: {source}")
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in islice(lines, 500)]
+    frame = pd.DataFrame({"id": [f"abp-{i}" for i in range(len(records))],
+                          "text": [r["content_original"] for r in records], "title": [r["title"] for r in records],
+                          "author": [r["authors"] for r in records], "outlet": [r["source"] for r in records]})
+    started = time.process_time()
+    articles, log = clean_corpus(frame, progress=False)
+    seconds = time.process_time() - started
+    assert seconds < 5  # about 0.7 s of CPU here: 10k articles take ~15 s
+    assert len(articles) == 500 and (articles["clean_text"].str.len() > 0).all() and len(log) > 100
 
 
 def test_rules_file_is_documented_and_extensible():
