@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import yaml
 from scipy.optimize import linear_sum_assignment
 from spacy.tokens import Doc
@@ -378,3 +379,17 @@ registry.evaluators.register(
     ),
 )
 
+
+
+def quality_table(result: dict[str, Any]) -> pd.DataFrame:
+    """The figures of an evaluation as a table: one row per slice, P/R/F1 per test, speaker accuracy, end-to-end F1."""
+    rows = []
+    for slice_name, figures in result["slices"].items():
+        row: dict[str, Any] = {"slice": slice_name, "gold": figures["cov80"]["gold"]}
+        for test in Tally.TESTS:
+            row.update({f"{test}_{k}": figures[test][k] for k in ("precision", "recall", "f1")})
+        row["speaker_accuracy"] = figures["speaker_accuracy"]
+        row["speaker_accuracy_exact"] = figures["speaker_accuracy_exact"]
+        row["end_to_end_f1"] = figures["end_to_end"]["f1"]
+        rows.append(row)
+    return pd.DataFrame(rows)
