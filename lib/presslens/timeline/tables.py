@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 from spacy.tokens import Doc
 
@@ -113,9 +114,15 @@ def conflicts_table(docs: Mapping[str, Doc], articles: pd.DataFrame, rules: merg
 
 
 def context_depth(events: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet: how far back its dated events reach (days before publication): n, median, max, mean + CI."""
-    dated = events.dropna(subset=["days_before_publication"])
-    table = stats.mean_table(dated, ["outlet"], "days_before_publication", cluster="article_id")
-    extra = dated.groupby("outlet")["days_before_publication"].agg(median="median", max="max").reset_index()
-    articles = dated.groupby("outlet")["article_id"].nunique().rename("n_articles").reset_index()
-    return table.merge(extra, on="outlet").merge(articles, on="outlet")
+    """Per outlet: how far back its dated events reach (days before publication): median with a bootstrap interval
+    over articles (none from a single article), maximum, and the small-n flag (articles are the units)."""
+    rows = []
+    for outlet, part in events.dropna(subset=["days_before_publication"]).groupby("outlet", sort=True):
+        n_articles = part["article_id"].nunique()
+        values = part["days_before_publication"].to_numpy()
+        low, high = (stats.bootstrap_ci(values, np.median, clusters=part["article_id"].tolist())
+                     if n_articles > 1 else (float("nan"), float("nan")))
+        rows.append({"outlet": outlet, "n_events": len(part), "n_articles": n_articles,
+                     "median_days": float(np.median(values)), "ci_low": low, "ci_high": high,
+                     "max_days": float(values.max()), "small_n": stats.too_small(n_articles)})
+    return pd.DataFrame(rows)
