@@ -1,0 +1,126 @@
+"""Two polarity scorers behind one interface: TextBlob on the dependency-scoped context, and the classifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import catalogue
+import joblib
+import numpy as np
+
+from presslens import paths
+from presslens.stance.context import MentionContext, features, scoped_polarity, textblob_scores
+
+#: ``name -> factory(model_path) -> Scorer``; ``presslens eval stance --method NAME`` picks one.
+scorers = catalogue.create("presslens", "stance_scorers")
+MODEL_PATH = paths.MODEL_DIR / "stance_classifier.joblib"
+CLASSES = (-1, 0, 1)
+
+
+class Scorer(Protocol):
+    """Scores mentions in context: a polarity in {-1, 0, 1} and a signed score for each."""
+
+    name: str
+
+    def score(self, contexts: Sequence[MentionContext]) -> list[tuple[int, float]]:
+        """(polarity, score) for each context."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut points on a signed score: below ``negative`` is -1, above ``positive`` is +1, else 0."""
+
+    negative: float = -0.05
+    positive: float = 0.05
+
+    def apply(self, score: float) -> int:
+        """The polarity class of a score."""
+        return -1 if score < self.negative else (1 if score > self.positive else 0)
+
+
+@lru_cache(maxsize=4)
+def load_bundle(path: str | Path = MODEL_PATH) -> dict[str, Any]:
+    """The trained artifact: the classifier pipeline, its class biases and the TextBlob thresholds."""
+    target = Path(path)
+    if not target.exists():
+        raise FileNotFoundError(f"{target}: no stance model; run `presslens train stance` first")
+    return joblib.load(target)
+
+
+@dataclass
+class TextBlobScorer:
+    """TextBlob polarity of the mention's dependency-scoped context, negation applied, then thresholds."""
+
+    thresholds: Thresholds
+    name: str = "textblob"
+
+    def score(self, contexts: Sequence[MentionContext]) -> list[tuple[int, float]]:
+        """(polarity, scoped TextBlob score) for each context."""
+        scores = [scoped_polarity(context) for context in contexts]
+        return [(self.thresholds.apply(value), value) for value in scores]
+
+
+@dataclass
+class SentenceTextBlobScorer:
+    """Reference: TextBlob polarity of the whole sentence, whatever the target, then thresholds."""
+
+    thresholds: Thresholds
+    name: str = "sentence"
+
+    def score(self, contexts: Sequence[MentionContext]) -> list[tuple[int, float]]:
+        """(polarity, whole-sentence TextBlob score) for each context."""
+        scores = [textblob_scores(context.sentence.text)[0] for context in contexts]
+        return [(self.thresholds.apply(value), value) for value in scores]
+
+
+@dataclass
+class ModelScorer:
+    """The supervised target-dependent classifier; score = P(positive) - P(negative)."""
+
+    pipeline: Any
+    log_bias: np.ndarray
+    name: str = "model"
+
+    def probabilities(self, contexts: Sequence[MentionContext]) -> np.ndarray:
+        """Class probabilities (columns -1, 0, 1) for each context."""
+        if not contexts:
+            return np.zeros((0, len(CLASSES)))
+        return self.pipeline.predict_proba([features(context) for context in contexts])
+
+    def score(self, contexts: Sequence[MentionContext]) -> list[tuple[int, float]]:
+        """(argmax of bias-adjusted log-probabilities, P(pos) - P(neg)) for each context."""
+        probs = self.probabilities(contexts)
+        choice = np.argmax(np.log(np.clip(probs, 1e-9, 1)) + self.log_bias, axis=1)
+        return [(CLASSES[k], float(p[2] - p[0])) for k, p in zip(choice, probs)]
+
+
+def _thresholds(bundle: dict[str, Any], key: str) -> Thresholds:
+    """Thresholds stored in the bundle under ``key``."""
+    return Thresholds(**bundle[key])
+
+
+@scorers.register("textblob")
+def make_textblob(model_path: str | Path = MODEL_PATH) -> TextBlobScorer:
+    """The TextBlob scorer with its dev-tuned thresholds."""
+    return TextBlobScorer(_thresholds(load_bundle(str(model_path)), "textblob_thresholds"))
+
+
+@scorers.register("sentence")
+def make_sentence(model_path: str | Path = MODEL_PATH) -> SentenceTextBlobScorer:
+    """The whole-sentence TextBlob reference with its dev-tuned thresholds."""
+    return SentenceTextBlobScorer(_thresholds(load_bundle(str(model_path)), "sentence_thresholds"))
+
+
+@scorers.register("model")
+def make_model(model_path: str | Path = MODEL_PATH) -> ModelScorer:
+    """The trained classifier."""
+    bundle = load_bundle(str(model_path))
+    return ModelScorer(bundle["pipeline"], np.asarray(bundle["log_bias"], dtype=float))
+
+
+def get_scorer(name: str, model_path: str | Path = MODEL_PATH) -> Scorer:
+    """A scorer by registered name."""
+    return scorers.get(name)(model_path)

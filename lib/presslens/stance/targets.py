@@ -1,0 +1,233 @@
+"""Stance targets from ``data/targets.yaml`` and their mentions in a parsed Doc, with voice (own or quoted)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import yaml
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from presslens import nlp as pl_nlp
+from presslens import paths
+
+TARGETS_FILE = paths.DATA_DIR / "targets.yaml"
+#: NER labels whose entities are looked up in the alias table.
+NER_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC"})
+#: How a mention was found, in order of preference when two overlap with the same extent.
+SOURCES = ("alias", "ner", "speaker")
+OWN, QUOTED = "own", "quoted"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One actor: its name, kind, and the strings that refer to it."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    adjectives: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    """All targets, the declared roll-up groups, and the prepositions that make a metonym a place."""
+
+    targets: tuple[Target, ...]
+    group_members: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    locative_prepositions: frozenset[str] = frozenset()
+
+    @property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Declared roll-up groups: group name -> member target names."""
+        return dict(self.group_members)
+
+    @property
+    def names(self) -> list[str]:
+        """Target names in file order."""
+        return [target.name for target in self.targets]
+
+    def lookup(self) -> dict[str, tuple[str, str]]:
+        """Surface string -> (target name, alias kind) over aliases, adjectives and metonyms."""
+        table: dict[str, tuple[str, str]] = {}
+        for target in self.targets:
+            for kind in ("metonyms", "adjectives", "aliases"):
+                for surface in getattr(target, kind):
+                    table[surface] = (target.name, kind)
+        return table
+
+    def group_of(self, name: str) -> str:
+        """The declared group of a target, or the target itself when it belongs to none."""
+        return next((group for group, members in self.groups.items() if name in members), name)
+
+
+@dataclass
+class Mention:
+    """One mention of a target in a Doc, traceable to the cleaned text, with its voice."""
+
+    article_id: str | None
+    target: str
+    text: str
+    start_char: int
+    end_char: int
+    source: str
+    alias_kind: str
+    sentence_index: int
+    sentence: str
+    voice: str = OWN
+    speaker: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The mention as a plain record."""
+        return asdict(self)
+
+
+def load_targets(path: str | Path | None = None) -> TargetSet:
+    """Read a targets file (``data/targets.yaml`` by default)."""
+    raw = yaml.safe_load(Path(path or TARGETS_FILE).read_text(encoding="utf-8"))
+    targets = tuple(
+        Target(name=name, kind=entry["kind"], aliases=tuple(entry.get("aliases", ())),
+               adjectives=tuple(entry.get("adjectives", ())), metonyms=tuple(entry.get("metonyms", ())),
+               note=entry.get("note", ""))
+        for name, entry in raw["targets"].items()
+    )
+    groups = tuple((group, tuple(members)) for group, members in (raw.get("groups") or {}).items())
+    unknown = {m for _, members in groups for m in members} - {t.name for t in targets}
+    if unknown:
+        raise ValueError(f"groups name unknown targets: {sorted(unknown)}")
+    return TargetSet(targets, groups, frozenset(raw.get("locative_prepositions", ())))
+
+
+@lru_cache(maxsize=8)
+def _matcher(targets: TargetSet) -> PhraseMatcher:
+    """A case-sensitive phrase matcher over every surface string of every target."""
+    nlp = pl_nlp.load_pipeline()
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for surface, (name, kind) in targets.lookup().items():
+        matcher.add(f"{name}\t{kind}", [nlp.make_doc(surface)])
+    return matcher
+
+
+def _normalise(text: str) -> str:
+    """An entity's text as looked up in the alias table: no leading "the", no possessive."""
+    text = text.strip()
+    for prefix in ("the ", "The "):
+        text = text[len(prefix):] if text.startswith(prefix) else text
+    for suffix in ("'s", "’s", "'", "’"):
+        text = text[: -len(suffix)] if text.endswith(suffix) else text
+    return text.strip()
+
+
+def _alias_spans(doc: Doc, targets: TargetSet) -> list[tuple[Span, str, str, str]]:
+    """(span, target, alias kind, "alias") for every alias pattern match."""
+    matcher = _matcher(targets)
+    found = []
+    for match_id, start, end in matcher(doc):
+        name, kind = doc.vocab.strings[match_id].split("\t")
+        found.append((doc[start:end], name, kind, "alias"))
+    return found
+
+
+def _ner_spans(doc: Doc, targets: TargetSet) -> list[tuple[Span, str, str, str]]:
+    """(span, target, alias kind, "ner") for NER entities whose normalised text is a target's alias."""
+    table = targets.lookup()
+    found = []
+    for ent in doc.ents:
+        key = _normalise(ent.text)
+        if ent.label_ in NER_LABELS and key in table:
+            start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
+            end = ent.end - 1 if ent[-1].tag_ == "POS" else ent.end
+            if start < end:
+                found.append((doc[start:end], *table[key], "ner"))
+    return found
+
+
+def _speaker_spans(doc: Doc, attributions: Sequence[Any], targets: TargetSet) -> list[tuple[Span, str, str, str]]:
+    """(span, target, "speaker", "speaker") for quote speakers resolved to a target (e.g. "he" -> Putin)."""
+    table = targets.lookup()
+    found = []
+    for attribution in attributions:
+        resolved = table.get(_normalise(attribution.speaker or "")) or _last_word_alias(attribution.speaker, table)
+        if resolved is None or attribution.speaker_start < 0:
+            continue
+        span = doc.char_span(attribution.speaker_start, attribution.speaker_end, alignment_mode="expand")
+        if span is not None and len(span):
+            found.append((span, resolved[0], "speaker", "speaker"))
+    return found
+
+
+def _last_word_alias(name: str, table: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """A person target named by a resolved speaker's surname ("Vladimir Putin" -> Putin)."""
+    words = (name or "").split()
+    return table.get(words[-1]) if words else None
+
+
+def _is_title(span: Span, kind: str, taken: list[tuple[Span, str]]) -> bool:
+    """Whether an adjective only titles a person ("Russian President Vladimir Putin", "Kyrgyz President Japarov")."""
+    if kind != "adjectives":
+        return False
+    token = span.root
+    while token.dep_ in {"amod", "compound", "nmod"} and token.head.i != token.i:
+        token = token.head
+        if token.ent_type_ == "PERSON" or any(other.start <= token.i < other.end for other, _ in taken):
+            return True
+    return False
+
+
+def _is_place(span: Span, kind: str, targets: TargetSet) -> bool:
+    """Whether a metonym names the place, not the government (it follows a locative preposition)."""
+    head = span.root.head
+    return kind == "metonyms" and span.root.dep_ == "pobj" and head.lower_ in targets.locative_prepositions
+
+
+def _select(candidates: Iterable[tuple[Span, str, str, str]], targets: TargetSet) -> list[tuple[Span, str, str, str]]:
+    """Longest non-overlapping candidates first, minus titles and place names."""
+    ranked = sorted(candidates, key=lambda c: (-(c[0].end - c[0].start), c[0].start, SOURCES.index(c[3])))
+    chosen: list[tuple[Span, str, str, str]] = []
+    for candidate in ranked:
+        span = candidate[0]
+        if any(span.start < other.end and other.start < span.end for other, *_ in chosen):
+            continue
+        chosen.append(candidate)
+    taken = [(span, name) for span, name, kind, _ in chosen if kind != "adjectives"]
+    kept = [c for c in chosen if not _is_title(c[0], c[2], taken) and not _is_place(c[0], c[2], targets)]
+    return sorted(kept, key=lambda c: c[0].start)
+
+
+def quote_attributions(doc: Doc) -> list[Any]:
+    """The quotes module's attributions of a Doc, or none when that module is not installed."""
+    if importlib.util.find_spec("presslens.quotes") is None:
+        return []
+    from presslens import quotes
+
+    extract = getattr(quotes, "extract_quotes", None)
+    return list(extract(doc)) if extract else []
+
+
+def voice_of(start_char: int, end_char: int, attributions: Sequence[Any]) -> tuple[str, str]:
+    """("quoted", speaker) when the characters lie inside a quote's content, else ("own", "")."""
+    for attribution in attributions:
+        for seg_start, seg_end in attribution.segments:
+            if seg_start <= start_char and end_char <= seg_end:
+                return QUOTED, attribution.speaker or attribution.speaker_mention or "unknown"
+    return OWN, ""
+
+
+def find_mentions(doc: Doc, targets: TargetSet | None = None, attributions: Sequence[Any] | None = None) -> list[Mention]:
+    """Every target mention in a Doc (alias patterns + NER + quote speakers), with offsets and voice."""
+    targets = targets or load_targets()
+    attributions = quote_attributions(doc) if attributions is None else attributions
+    candidates = _alias_spans(doc, targets) + _ner_spans(doc, targets) + _speaker_spans(doc, attributions, targets)
+    mentions = []
+    for span, name, kind, source in _select(candidates, targets):
+        trace = pl_nlp.evidence(span)
+        voice, speaker = voice_of(span.start_char, span.end_char, attributions)
+        mentions.append(Mention(trace["article_id"], name, span.text, span.start_char, span.end_char, source, kind,
+                                trace["sentence_index"], trace["sentence"], voice, speaker))
+    return mentions
