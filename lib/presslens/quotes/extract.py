@@ -297,13 +297,21 @@ def _frame_cue(doc: Doc, tokens: list[Token], nearest_last: bool) -> _Cue | None
         return None
     subject = _subject(cue)
     if subject is None or subject.i not in allowed:
-        after = [token for token in tokens if token.i > cue.i and token.pos_ in NOMINAL_POS]
-        before = [token for token in tokens if token.i < cue.i and token.pos_ in NOMINAL_POS]
+        candidates = [token for token in tokens if _could_be_speaker(token)]
+        after = [token for token in candidates if token.i > cue.i]
+        before = [token for token in candidates if token.i < cue.i]
         subject = (after or before[-1:] or [None])[0] if not nearest_last else (before[-1:] or after or [None])[0]
         if subject is not None:
             subject = _np_head(subject)
     speaker = _speaker_span(doc, subject, allowed) if subject is not None else None
     return _Cue([cue] + [p for p in cue.children if p.dep_ == "prt"], speaker, cue.lemma_.lower())
+
+
+def _could_be_speaker(token: Token) -> bool:
+    """A nominal that may name a speaker: not a date or time, not inside a prepositional phrase."""
+    if token.pos_ not in NOMINAL_POS or token.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+        return False
+    return _np_head(token).dep_ not in ("pobj", "npadvmod")
 
 
 def _np_head(token: Token) -> Token:
@@ -711,6 +719,15 @@ def _content_text(text: str, segments: list[tuple[int, int]]) -> str:
     return " … ".join(text[start:end].strip().strip(QUOTE_MARKS + "'").strip() for start, end in segments)
 
 
+def _follows_closely(text: str, at: int, drafts: list[_Draft]) -> bool:
+    """Whether an attribution ends in the same or the previous paragraph before char ``at``."""
+    ends = [draft.segments[-1][1] for draft in drafts if draft.segments[-1][1] <= at]
+    if not ends:
+        return False
+    between = text[max(ends) : at]
+    return sum(1 for line in between.split("\n")[1:-1] if line.strip()) == 0
+
+
 def _drafts(doc: Doc) -> list[_Draft]:
     """All drafts of a Doc: direct, follow-on, indirect and mixed, in text order."""
     text = doc.text
@@ -730,6 +747,7 @@ def _drafts(doc: Doc) -> list[_Draft]:
         if draft.kind == "bare"
         and _is_full_quote(text, draft.blocks[0])
         and not any(_overlaps(draft.segments, other.segments) for other in indirect)
+        and _follows_closely(text, draft.segments[0][0], attributed + indirect)
     ]
     return sorted(attributed + indirect + follow_ons, key=lambda draft: draft.segments[0][0])
 
