@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import joblib
 import numpy as np
+import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
 from sklearn.pipeline import FeatureUnion
+from spacy.tokens import Doc
 
 from presslens import paths
 
 MODEL_FILE = paths.MODEL_DIR / "frames_classifier.joblib"
-CARD_FILE = paths.MODEL_DIR / "frames_classifier.md"
+
 THRESHOLD_GRID = tuple(np.round(np.arange(0.10, 0.71, 0.025), 3))
 
 
@@ -27,11 +29,11 @@ class ClassifierConfig:
 
     C: float = 10.0
     word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] | None = (2, 5)
+    char_ngrams: tuple[int, int] | None = None
     min_df: int = 2
     max_features: int | None = 60000
-    class_weight: str | None = None
-    thresholds: str = "global"  # "global": one threshold for all frames; "per_frame"; "fixed"
+    class_weight: str | None = "balanced"
+    thresholds: str = "blend"  # "global" (one for all frames), "per_frame", "blend" (their mean), "fixed"
     fixed_threshold: float = 0.4
     inner_folds: int = 4
     seed: int = 0
@@ -82,18 +84,17 @@ def fit_probabilities(texts: Sequence[str], targets: np.ndarray, test_texts: Seq
 
 def tune_thresholds(probabilities: np.ndarray, targets: np.ndarray, mode: str,
                     fixed: float = 0.4) -> np.ndarray:
-    """Decision thresholds per frame: one global micro-F1 optimum, per-frame F1 optima, or a fixed value."""
+    """Decision thresholds per frame: the global micro-F1 optimum, per-frame F1 optima, their mean, or fixed."""
     n_frames = targets.shape[1]
     if mode == "fixed":
         return np.full(n_frames, fixed)
+    scores = [f1_score(targets, probabilities >= t, average="micro", zero_division=0) for t in THRESHOLD_GRID]
+    shared = np.full(n_frames, THRESHOLD_GRID[int(np.argmax(scores))])
     if mode == "global":
-        scores = [f1_score(targets, probabilities >= t, average="micro", zero_division=0) for t in THRESHOLD_GRID]
-        return np.full(n_frames, THRESHOLD_GRID[int(np.argmax(scores))])
-    best = []
-    for j in range(n_frames):
-        scores = [f1_score(targets[:, j], probabilities[:, j] >= t, zero_division=0) for t in THRESHOLD_GRID]
-        best.append(THRESHOLD_GRID[int(np.argmax(scores))])
-    return np.array(best)
+        return shared
+    own = np.array([THRESHOLD_GRID[int(np.argmax([f1_score(targets[:, j], probabilities[:, j] >= t, zero_division=0)
+                                                   for t in THRESHOLD_GRID]))] for j in range(n_frames)])
+    return own if mode == "per_frame" else (own + shared) / 2
 
 
 def out_of_fold_probabilities(texts: Sequence[str], targets: np.ndarray, config: ClassifierConfig) -> np.ndarray:
@@ -114,6 +115,8 @@ class FrameClassifier:
     features: FeatureUnion | None = None
     models: list[object] = field(default_factory=list)
     thresholds: np.ndarray | None = None
+    #: Cue-tagger share thresholds (frame -> share) tuned on the same training articles, for article labels.
+    cue_thresholds: dict[str, float] = field(default_factory=dict)
 
     def target_matrix(self, labels: Sequence[Sequence[str]]) -> np.ndarray:
         """0/1 matrix of articles x frames from label lists."""
@@ -157,3 +160,23 @@ def load_classifier(path: Path = MODEL_FILE) -> FrameClassifier:
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no frame classifier; run `presslens train frames --data DIR`")
     return joblib.load(path)
+
+
+def article_frames_table(docs: Mapping[str, Doc], articles: pd.DataFrame,
+                         model: FrameClassifier | None = None) -> pd.DataFrame:
+    """frames_articles: per article and frame, the cue tagger's share and label next to the classifier's."""
+    from presslens.frames.cues import article_cue_table
+
+    model = model or load_classifier()
+    table = article_cue_table(docs, articles)
+    ids = [article_id for article_id in articles["id"] if article_id in docs]
+    probabilities = model.predict_proba([docs[article_id].text for article_id in ids])
+    by_article = {article_id: dict(zip(model.frames, row)) for article_id, row in zip(ids, probabilities)}
+    frame_threshold = dict(zip(model.frames, model.thresholds))
+    table["cue_threshold"] = table["frame"].map(model.cue_thresholds).fillna(1.0)
+    table["cue_label"] = (table["cue_share"] > 0) & (table["cue_share"] >= table["cue_threshold"])
+    table["classifier_probability"] = [by_article[a][f] for a, f in zip(table["article_id"], table["frame"])]
+    table["classifier_threshold"] = table["frame"].map(frame_threshold)
+    table["classifier_label"] = table["classifier_probability"] >= table["classifier_threshold"]
+    table["agree"] = table["cue_label"] == table["classifier_label"]
+    return table

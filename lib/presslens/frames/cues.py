@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Span
 
@@ -133,14 +134,21 @@ def article_cue_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.Dat
 
 
 def outlet_profile(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet and frame: n sentences, share carrying the frame, bootstrap interval by article, small-n flag."""
+    """Per outlet and frame: n sentences, share carrying the frame, bootstrap interval, small-n flag.
+
+    The interval resamples whole articles; an outlet with a single article can only be resampled by
+    sentence, which ignores between-article variation (``ci_method`` says which was used).
+    """
     sentences = sentence_table(docs, articles)
     long = sentences.melt(id_vars=["outlet", "article_id", "sentence_index"], var_name="frame", value_name="has")
     long["has"] = long["has"].astype(float)
-    table = stats.mean_table(long, ["outlet", "frame"], "has", cluster="article_id")
     articles_per_outlet = sentences.groupby("outlet")["article_id"].nunique()
+    long["cluster"] = [article if articles_per_outlet[outlet] > 1 else f"{article}#{index}"
+                       for outlet, article, index in zip(long["outlet"], long["article_id"], long["sentence_index"])]
+    table = stats.mean_table(long, ["outlet", "frame"], "has", cluster="cluster")
     table = table.rename(columns={"n": "n_sentences", "mean": "share"})
     table.insert(2, "n_articles", table["outlet"].map(articles_per_outlet))
+    table["ci_method"] = np.where(table["n_articles"] > 1, "articles", "sentences (one article)")
     table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
     return table
 

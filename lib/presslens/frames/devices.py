@@ -155,3 +155,54 @@ def naming_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFram
                          "example_article_id": example["article_id"], "example_start_char": example["start_char"],
                          "example_end_char": example["end_char"], "example_sentence": example["sentence"]})
     return pd.DataFrame(rows)
+
+
+def reporting_cue_records(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
+    """Every attribution's reporting cue (from presslens.quotes) with its lexicon category and evaluative flag."""
+    from presslens.quotes import extract_quotes, reporting_verbs
+
+    lexicon = reporting_verbs()
+    rows = []
+    for article_id in articles["id"]:
+        if article_id not in docs:
+            continue
+        for quote in extract_quotes(docs[article_id]):
+            if quote.cue_lemma:
+                entry = lexicon.get(quote.cue_lemma, {})
+                rows.append({"article_id": article_id, "cue": quote.cue_text, "cue_lemma": quote.cue_lemma,
+                             "category": entry.get("category", "unlisted"),
+                             "evaluative": bool(entry.get("evaluative", False)), "note": entry.get("note", ""),
+                             "start_char": quote.cue_start, "end_char": quote.cue_end,
+                             "sentence_index": quote.sentence_index, "sentence": quote.sentence})
+    columns = ["article_id", "cue", "cue_lemma", "category", "evaluative", "note", "start_char", "end_char",
+               "sentence_index", "sentence"]
+    return with_outlet(pd.DataFrame(rows, columns=columns), articles)
+
+
+def reporting_verb_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet and reporting-cue lemma: count, share of the outlet's cues (Wilson CI), evaluative flag, example."""
+    cues_found = reporting_cue_records(docs, articles)
+    rows = []
+    for outlet, part in cues_found.groupby("outlet", sort=True):
+        for lemma, used in part.groupby("cue_lemma", sort=True):
+            low, high = stats.wilson_interval(len(used), len(part))
+            example = used.iloc[0]
+            rows.append({"outlet": outlet, "cue_lemma": lemma, "count": len(used), "n": len(part),
+                         "share": len(used) / len(part), "ci_low": low, "ci_high": high,
+                         "n_articles": part["article_id"].nunique(),
+                         "small_n": stats.too_small(len(part)) or stats.too_small(part["article_id"].nunique()),
+                         "category": example["category"],
+                         "evaluative": example["evaluative"], "example_article_id": example["article_id"],
+                         "example_start_char": example["start_char"], "example_end_char": example["end_char"],
+                         "example_sentence": example["sentence"]})
+    return pd.DataFrame(rows)
+
+
+def evaluative_share(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: share of reporting cues that are evaluative ("claimed", "threatened"), Wilson CI, small-n."""
+    cues_found = reporting_cue_records(docs, articles).assign(evaluative=lambda t: t["evaluative"].astype(bool))
+    table = stats.share_table(cues_found, "outlet", "evaluative")
+    n_articles = cues_found.groupby("outlet")["article_id"].nunique()
+    table["n_articles"] = table["outlet"].map(n_articles)
+    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
+    return table

@@ -13,8 +13,7 @@ from sklearn.metrics import f1_score
 
 from presslens import cli, paths
 from presslens.frames import cues
-from presslens.frames.classifier import (CARD_FILE, MODEL_FILE, THRESHOLD_GRID, ClassifierConfig,
-                                         FrameClassifier, load_classifier)
+from presslens.frames.classifier import MODEL_FILE, ClassifierConfig, FrameClassifier
 from presslens.registry import Command, evaluators, trainers
 
 DEFAULT_DATA = paths.EVAL_DIR / "semeval2023t3_frames"
@@ -130,8 +129,10 @@ def write_predictions(path: Path, ids: Sequence[str], predicted: Sequence[Sequen
 def config_from_args(args: argparse.Namespace) -> ClassifierConfig:
     """The classifier configuration, with the command-line overrides applied."""
     config = ClassifierConfig()
-    overrides = {"thresholds": args.thresholds, "C": args.C, "class_weight": args.class_weight}
-    return replace(config, **{key: value for key, value in overrides.items() if value is not None})
+    overrides = {"thresholds": args.thresholds, "C": args.C, "class_weight": args.class_weight,
+                 "char_ngrams": tuple(args.char_ngrams) if args.char_ngrams else None}
+    config = replace(config, **{key: value for key, value in overrides.items() if value is not None})
+    return replace(config, class_weight=None) if args.class_weight == "none" else config
 
 
 def evaluate_cv(args: argparse.Namespace, frames: list[str]) -> dict[str, Any]:
@@ -185,9 +186,11 @@ def run_eval(args: argparse.Namespace) -> dict[str, Any]:
 
 def add_classifier_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by eval and train: classifier overrides."""
-    parser.add_argument("--thresholds", choices=("global", "per_frame", "fixed"), help="threshold mode")
+    parser.add_argument("--thresholds", choices=("global", "per_frame", "blend", "fixed"), help="threshold mode")
     parser.add_argument("--C", type=float, help="inverse regularisation strength of the logistic regressions")
-    parser.add_argument("--class-weight", choices=("balanced",), help="class weights of the regressions")
+    parser.add_argument("--class-weight", choices=("balanced", "none"), help="class weights of the regressions")
+    parser.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"),
+                        help="add character n-gram TF-IDF features (slower)")
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
@@ -215,7 +218,7 @@ def model_card(config: ClassifierConfig, data: FrameDataset, metrics: dict[str, 
 Multi-label article-level classifier of the 14 Policy Frames Codebook frames (SemEval-2023 Task 3 subtask 2
 label names), used by `presslens.frames` and notebook `01-framing`.
 
-- **Trained**: {dt.date.today().isoformat()} by `presslens train frames --data {data_label(data)}`.
+- **Trained**: {dt.date.today().isoformat()} by `presslens train frames --data ../shared/eval/semeval2023t3_frames`.
 - **Data**: {len(data.ids)} English news articles of SemEval-2023 Task 3 (training part; licence and terms
   with the task organisers; the data are not in this repository).
 - **Model**: word 1-2-gram{' + character ' + '-'.join(map(str, config.char_ngrams)) + '-gram' if config.char_ngrams else ''}
@@ -241,11 +244,6 @@ label names), used by `presslens.frames` and notebook `01-framing`.
 """
 
 
-def data_label(data: FrameDataset) -> str:
-    """How the training data is named in the card (the shared folder's relative name)."""
-    return "../shared/eval/semeval2023t3_frames"
-
-
 def run_train(args: argparse.Namespace) -> dict[str, Any]:
     """``presslens train frames``: CV metrics, then the final model on all articles, artifact + model card."""
     frames = cues.frame_names()
@@ -253,11 +251,14 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
     config = config_from_args(args)
     metrics = score(data.labels, classifier_cv(data, config, frames), frames)
     model = FrameClassifier(frames, config).fit(data.texts, data.labels)
+    model.cue_thresholds = share_thresholds(article_shares(data.texts, data.ids, args.model),
+                                            label_matrix(data.labels, frames), frames)
     artifact = model.save(args.out)
     card = args.out.with_suffix(".md")
     card.write_text(model_card(config, data, metrics, model.thresholds, frames, artifact), encoding="utf-8")
     return {"artifact": str(artifact), "card": str(card), "bytes": artifact.stat().st_size,
-            "cv": metrics, "config": config.as_dict(), "thresholds": dict(zip(frames, model.thresholds.tolist()))}
+            "cv": metrics, "config": config.as_dict(), "thresholds": dict(zip(frames, model.thresholds.tolist())),
+            "cue_thresholds": model.cue_thresholds}
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -265,6 +266,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=cli.existing_path, default=DEFAULT_DATA,
                         help="folder with labels.tsv and articles/")
     parser.add_argument("--out", type=cli.output_path, default=MODEL_FILE, help="artifact path (.joblib)")
+    parser.add_argument("--model", help="spaCy model for the cue tagger's share thresholds")
     add_classifier_options(parser)
 
 
