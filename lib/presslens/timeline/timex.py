@@ -328,7 +328,8 @@ def r_this_quarter(m: re.Match, ctx: Context) -> Norm | None:
     elif ctx.dct is None:
         return Norm("DATE", "XXXX-QX", anchor="none")
     else:
-        value, label = _shift_period(ctx.dct, "Q", 0 if ctx.tense == "future" else -1), "dct"
+        current = ctx.tense == "future" or (m["adj"] or "").lower() == "current"
+        value, label = _shift_period(ctx.dct, "Q", 0 if current else -1), "dct"
     if m["ago"]:
         value = f"{int(value[:4]) - 1}{value[4:]}"
     return Norm("DATE", value, anchor=label, needs="month")
@@ -417,12 +418,19 @@ def r_clock(m: re.Match, ctx: Context) -> Norm:
     return Norm("TIME", day.isoformat() + stamp, anchor="dct", needs="day")
 
 
+#: Shift words that count from the date the text just mentioned ("the following year"), not from publication.
+ANAPHORIC_SHIFTS = {"following", "the following", "previous", "the previous"}
+
+
 def r_shifted_unit(m: re.Match, ctx: Context) -> Norm | None:
     """last year / this week / next month / earlier this year / the end of the year / early next year."""
     unit_word = _unit_word(m["unit"])
     code = _period_code(unit_word)
     shift_word = re.sub(r"\s+", " ", (m.groupdict().get("shift") or "this").lower())
     steps = lexicon()["shifts"].get(shift_word, 0)
+    if shift_word in ANAPHORIC_SHIFTS and ctx.last_date:
+        return Norm("DATE", _shift_period(ctx.last_date, code, steps), mod=_mod(m["mod"]),
+                    anchor=f"text:{ctx.last_value}")
     if ctx.dct is None:
         return Norm("DATE", "XXXX", mod=_mod(m["mod"]), anchor="none")
     value = _shift_period(ctx.dct, code, steps)
@@ -539,13 +547,6 @@ def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> int:
     return 1 + (weekday - first) % 7 + 7 * (nth - 1)
 
 
-def r_the_day(m: re.Match, ctx: Context) -> Norm:
-    """the day / the same day: the day of the publication date (news reports end "the day" at the DCT)."""
-    if ctx.dct is None:
-        return Norm("DATE", "XXXX-XX-XX", anchor="none")
-    return Norm("DATE", ctx.dct.isoformat(), anchor="dct", needs="day")
-
-
 def r_the_weekend(m: re.Match, ctx: Context) -> Norm:
     """the weekend: the weekend nearest the publication date in the clause's direction."""
     if ctx.dct is None:
@@ -649,15 +650,14 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
     ("deictic", "DEICTIC", r"(?:(?:late|early|earlier|later)\s+)?(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
     ("this_pod", "POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
-    ("clock", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:(?:\s*,)?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
-    ("clock24", "CLOCK", r"(?:(?:around|about|at|by|until)\s+)?(?P<h>[01]?\d|2[0-3]):?(?P<min>[0-5]\d)\s+(?P<tz>UTC|GMT|Z)\b(?:(?:\s*,)?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
-    ("the_day", "UNIT", r"\bthe\s+(?:same\s+)?day\b(?!\s+(?:before|after|earlier|later))", r_the_day),
+    ("clock", "CLOCK", r"(?:(?:around|about)\s+)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|(?P<word>CLOCKWORD))(?:\s+[A-Z]{2,4}T\b)?(?:(?:\s*,)?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
+    ("clock24", "CLOCK", r"(?:(?:around|about)\s+)?(?P<h>[01]?\d|2[0-3]):?(?P<min>[0-5]\d)\s+(?P<tz>UTC|GMT|Z)\b(?:(?:\s*,)?\s+(?:(?P<wd>WEEKDAY)|(?P<deictic>DEICTIC)))?", r_clock),
     ("shifted_unit", "UNIT", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
     ("mod_the_unit", "UNIT", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
     ("offset", "UNIT", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
     ("year_earlier", "UNIT", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
     ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long)?\b(?!-old)", r_duration),
-    ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming)\s+)?(?:(?:several|a\s+few|few|many|some)\s+)?(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
+    ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming)\s+(?:(?:several|a\s+few|few|many)\s+)?|(?:several|a\s+few|few|many)\s+)(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
     ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
     ("vague", "VAGUE", r"(?P<word>VAGUE)\b", r_vague),
 )
