@@ -37,6 +37,7 @@ TOKEN = re.compile(rf"(\s+)|([{INVISIBLE}]+)|([^\s{INVISIBLE}]+)")
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)\]]*\s+(?=[“\"‘(\[]?[A-Z0-9])")
 FIELDS = ("title", "author", "outlet")
+FIELD_SLACK_WORDS = 4  # a field line may carry a few more words than the field ("By Dr. ...")
 REPEAT_EDGE = " .,;:!?\"'()[]…—–-"
 
 
@@ -397,17 +398,24 @@ class _Index:
         return self.by_words if words is None else self.by_words[: bisect_right(self.word_counts, words)]
 
 
-def _candidates(rule: Rule, lines: list[_Line], index: _Index) -> list[int]:
-    """Lines still kept, in the rule's zone, short enough, after the right rule and holding its literals."""
+def _candidates(rule: Rule, lines: list[_Line], index: _Index, limit: int | None) -> list[int]:
+    """Lines still kept, in the rule's zone, of at most ``limit`` words, after the right rule, with its literals."""
     zone = _zone(rule, lines)
     if rule.after:
         pool: Iterable[int] = (i + 1 for i, line in enumerate(lines) if line.removed_by in rule.after)
     elif rule.contains:
         pool = index.holding(rule.contains)
     else:
-        pool = index.at_most(rule.max_words) if rule.where == "any" else zone
-    limit = rule.max_words if rule.max_words is not None else float("inf")
-    return sorted(i for i in pool if i in zone and lines[i].words <= limit and lines[i].removed_by is None)
+        pool = index.at_most(limit) if rule.where == "any" else zone
+    most = limit if limit is not None else float("inf")
+    return sorted(i for i in pool if i in zone and lines[i].words <= most and lines[i].removed_by is None)
+
+
+def _word_limit(rule: Rule, folded_fields: dict[str, str]) -> int | None:
+    """Longest line a rule can match: its max_words, or a little more than the field it compares with."""
+    if rule.kind == "field":
+        return folded_fields[rule.field].count(" ") + FIELD_SLACK_WORDS
+    return rule.max_words
 
 
 def _apply_line_rules(lines: list[_Line], rules: Rules, folded_fields: dict[str, str]) -> None:
@@ -416,7 +424,7 @@ def _apply_line_rules(lines: list[_Line], rules: Rules, folded_fields: dict[str,
     for rule in rules.lines:
         if rule.kind == "field" and len(folded_fields[rule.field]) <= 2:
             continue
-        for i in _candidates(rule, lines, index):
+        for i in _candidates(rule, lines, index, _word_limit(rule, folded_fields)):
             if rule.next and (i + 1 == len(lines) or not rule.next.fullmatch(lines[i + 1].text)):
                 continue
             if _hit(rule, lines[i], folded_fields, rules):
