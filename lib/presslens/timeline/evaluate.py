@@ -1,4 +1,4 @@
-"""`presslens eval timex` and `presslens eval timeline`: TempEval-3 and SemEval-2015 Task 4 scoring."""
+"""`presslens eval timex`: TIMEX3 extraction and normalisation scored the TempEval-3 way."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable
 
 from presslens import cli, nlp, registry
 from presslens.timeline import gold as G

@@ -50,7 +50,7 @@ def _label(text: str) -> str:
     return "\n".join(textwrap.wrap(textwrap.shorten(text, LABEL_CHARS * 2, placeholder="…"), LABEL_CHARS)[:2])
 
 
-def draw_timeline(axes: "np.ndarray | plt.Axes", windows: list[tuple[date, date]], events: pd.DataFrame,  # noqa: F821
+def draw_timeline(axes: "object", windows: list[tuple[date, date]], events: pd.DataFrame,
                   timeline: pd.DataFrame, conflicts: pd.DataFrame) -> int:
     """One panel per episode: outlet lanes, a marker per dated event numbered by its timeline entry,
     lanes joined where outlets report the same entry, conflicts in vermilion with the main entries labelled.

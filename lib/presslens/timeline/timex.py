@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from typing import Callable, Mapping
+from typing import Callable
 
 import yaml
 from dateutil.relativedelta import relativedelta
@@ -356,9 +356,10 @@ def _weekday_date(weekday: int, shift: str | None, ctx: Context) -> date | None:
     direction = -1 if word in ("last", "past", "previous") else 1 if word in ("next", "coming") else 0
     if direction == 0 and word != "this":
         direction = 1 if ctx.tense == "future" else -1 if ctx.tense == "past" else 0
-    if direction < 0 and offset > 0:
+    strict = word in ("last", "past", "previous", "next", "coming")
+    if direction < 0 and (offset > 0 or (strict and offset == 0)):
         offset -= 7
-    elif direction > 0 and offset < 0:
+    elif direction > 0 and (offset < 0 or (strict and offset == 0)):
         offset += 7
     elif direction == 0 and abs(offset) > 3:
         offset = offset - 7 if offset > 0 else offset + 7
