@@ -586,7 +586,8 @@ def clean_articles(articles: pd.DataFrame, *, rules: Rules | None = None, progre
     """Clean every article; keyed by article id (keeps the offset maps, see :meth:`CleanedText.to_raw`)."""
     rules = rules or load_rules()
     columns = [name for name in ("id", "text", "source_format", *FIELDS) if name in articles]
-    records = tqdm(articles[columns].to_dict("records"), desc="cleaning", disable=not progress)
+    bar_off = True if not progress else None  # None: tqdm shows the bar on terminals only
+    records = tqdm(articles[columns].to_dict("records"), desc="cleaning", disable=bar_off)
     return {record["id"]: clean_article(record, rules) for record in records}
 
 

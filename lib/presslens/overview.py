@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from spacy.tokens import Doc
 
+from presslens.clean import clean_article
 from presslens.plotting import PALETTE, outlet_colours
 
 #: Above this many outlets (or articles) the figures switch from one mark per item to aggregates.
@@ -116,8 +117,12 @@ def plot_lengths(ax: plt.Axes, lengths: pd.DataFrame) -> None:
 
 
 def side_by_side(article: pd.Series, removals: pd.DataFrame, max_chars: int = 1500) -> str:
-    """HTML with the raw text (removed pieces struck through, named by rule) beside the cleaned text."""
-    raw = article["text"][:max_chars]
+    """HTML with the raw text (removed pieces struck through, named by rule) beside the cleaned text.
+
+    For HTML input the removals refer to the text trafilatura extracted, so that text is shown as "raw".
+    """
+    source = clean_article(article).source if article["source_format"] == "html" else None
+    raw = (source or article["text"])[:max_chars]
     spans = removals[(removals["article_id"] == article["id"]) & (removals["raw_start"] < max_chars)]
     parts, cursor = [], 0
     for removal in spans.sort_values("raw_start").itertuples():
