@@ -153,7 +153,7 @@ def _speaker_spans(doc: Doc, attributions: Sequence[Any], targets: TargetSet) ->
     table = targets.lookup()
     found = []
     for attribution in attributions:
-        resolved = table.get(_normalise(attribution.speaker or "")) or _last_word_alias(attribution.speaker, table)
+        resolved = table.get(_normalise(attribution.speaker or "")) or _surname_alias(attribution.speaker, targets)
         if resolved is None or attribution.speaker_start < 0:
             continue
         span = doc.char_span(attribution.speaker_start, attribution.speaker_end, alignment_mode="expand")
@@ -162,10 +162,11 @@ def _speaker_spans(doc: Doc, attributions: Sequence[Any], targets: TargetSet) ->
     return found
 
 
-def _last_word_alias(name: str, table: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
-    """A person target named by a resolved speaker's surname ("Vladimir Putin" -> Putin)."""
+def _surname_alias(name: str, targets: TargetSet) -> tuple[str, str] | None:
+    """A person target named by a resolved speaker's surname ("President Vladimir Putin" -> Putin)."""
     words = (name or "").split()
-    return table.get(words[-1]) if words else None
+    people = {alias: target.name for target in targets.targets if target.kind == "person" for alias in target.aliases}
+    return (people[words[-1]], "aliases") if words and words[-1] in people else None
 
 
 def _is_title(span: Span, kind: str, taken: list[tuple[Span, str]]) -> bool:
@@ -187,8 +188,9 @@ def _is_place(span: Span, kind: str, targets: TargetSet) -> bool:
 
 
 def _select(candidates: Iterable[tuple[Span, str, str, str]], targets: TargetSet) -> list[tuple[Span, str, str, str]]:
-    """Longest non-overlapping candidates first, minus titles and place names."""
-    ranked = sorted(candidates, key=lambda c: (-(c[0].end - c[0].start), c[0].start, SOURCES.index(c[3])))
+    """Longest non-overlapping alias/NER candidates, then speakers where free; minus titles and place names."""
+    ranked = sorted(candidates, key=lambda c: (c[3] == "speaker", -(c[0].end - c[0].start), c[0].start,
+                                               SOURCES.index(c[3])))
     chosen: list[tuple[Span, str, str, str]] = []
     for candidate in ranked:
         span = candidate[0]
