@@ -33,6 +33,8 @@ DASHES = "―—–"
 #: dependents of a cue that make up a nominal content, and the prepositions that introduce one
 OBJECT_DEPS = ("dobj", "oprd", "xcomp")
 OBJECT_PREPOSITIONS = ("about", "for", "of", "on")
+#: a transcript line: an upper-case speaker name, a colon, then what they said, to the end of the paragraph
+TRANSCRIPT_LINE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,40}[A-Z.])(:)[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 #: words whose full stop does not end a sentence ("Mr. Obama", "Sen. Kaine", "U.S.", initials)
 ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof rev hon no vs inc co corp u.s u.k d.c".split())
@@ -555,6 +557,8 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     complements = after[:1] or before[-1:]  # the nearest complement; a second one is a parse error
     if complements:
         content = [token for child in complements for token in _own_clause(child)]
+        if complements[0].i > cue.i:
+            content = _to_sentence_end(doc, content)
     elif _closes_clause(doc, cue):
         content = _clause_tokens_before(doc, cue)
     elif lemma in lexicons.object_lemmas() and _object_tokens(cue):
@@ -573,6 +577,17 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         return None
     cue_tokens = [cue] + [child for child in cue.children if child.dep_ == "prt"]
     return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue(cue_tokens, speaker, lemma))
+
+
+def _to_sentence_end(doc: Doc, content: list[Token]) -> list[Token]:
+    """Extend a forward content to the end of its sentence, stopping before a new attribution clause."""
+    first, last = min(t.i for t in content), max(t.i for t in content)
+    sentence_end = doc[first].sent.end
+    for token in doc[last + 1 : sentence_end]:
+        if _is_cue_verb(token) and any(child.dep_ in SUBJECT_DEPS for child in token.children):
+            stop = min(t.i for t in token.subtree)
+            return list(doc[first : max(stop, last + 1)])
+    return list(doc[first:sentence_end])
 
 
 def _own_clause(complement: Token) -> list[Token]:
@@ -719,6 +734,19 @@ def _content_text(text: str, segments: list[tuple[int, int]]) -> str:
     return " … ".join(text[start:end].strip().strip(QUOTE_MARKS + "'").strip() for start, end in segments)
 
 
+def _transcript_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
+    """Transcript lines, `PENCE: Well, ...`: an upper-case speaker name and a colon open the paragraph."""
+    drafts = []
+    for match in TRANSCRIPT_LINE.finditer(doc.text):
+        name, content = match.span(1), match.span(3)
+        colon = doc.char_span(match.start(2), match.end(2), alignment_mode="expand")
+        speaker = doc.char_span(*name, alignment_mode="expand")
+        if colon is None or speaker is None or _overlaps([content], taken):
+            continue
+        drafts.append(_Draft("direct", [content], _Cue(list(colon), speaker, "colon")))
+    return drafts
+
+
 def _follows_closely(text: str, at: int, drafts: list[_Draft]) -> bool:
     """Whether an attribution ends in the same or the previous paragraph before char ``at``."""
     ends = [draft.segments[-1][1] for draft in drafts if draft.segments[-1][1] <= at]
@@ -735,6 +763,10 @@ def _drafts(doc: Doc) -> list[_Draft]:
     direct = _direct_drafts(doc, blocks)
     attributed = [draft for draft in direct if draft.kind == "direct"]
     taken = [segment for draft in attributed for segment in draft.segments]
+    transcript = _transcript_drafts(doc, taken)
+    attributed += transcript
+    taken += [segment for draft in transcript for segment in draft.segments]
+    direct = [draft for draft in direct if draft.kind != "bare" or not _overlaps(draft.segments, taken)]
     taken += [segment for draft in direct if draft.kind == "bare" and _is_full_quote(text, draft.blocks[0]) for segment in draft.segments]
     used_cues = {token.i for draft in attributed for token in draft.cue.tokens}  # type: ignore[union-attr]
     indirect = [draft for draft in _indirect_drafts(doc, taken, used_cues) if not _overlaps(draft.segments, taken)]
