@@ -414,15 +414,22 @@ def _dash_frame(doc: Doc, block: QuoteBlock, upper: int) -> tuple[_Cue, int] | N
     after = doc.text[block.close_at : upper]
     if not after.strip()[:1] or after.strip()[0] not in DASHES or not _opens_sentence(doc.text, block):
         return None
-    tokens = _tokens_between(doc, block.close_at, upper)
-    dash = next((token for token in tokens if token.text[:1] in DASHES), None)
-    names = [token for token in tokens if dash is not None and token.i > dash.i and token.pos_ == "PROPN"]
-    if dash is None or not names:
+    dash_at = block.close_at + after.index(after.strip()[0])
+    dash_span = doc.char_span(dash_at, dash_at + 1, alignment_mode="expand")
+    tokens = _tokens_between(doc, dash_at + 1, upper)
+    names = [token for token in tokens if token.pos_ == "PROPN" or token.is_title]
+    if dash_span is None or not names:
         return None
-    allowed = {token.i for token in tokens if token.i > dash.i}
+    dash = dash_span[0]
+    allowed = {token.i for token in tokens}
     speaker = _speaker_span(doc, _np_head(names[0]), allowed)
     end = speaker.end_char if speaker is not None else dash.idx + 1
     return _Cue([dash], speaker, "dash"), end
+
+
+def _nominal_looking(token: Token) -> bool:
+    """A token that can belong to a speaker's noun phrase even when mis-parsed (no verb, no relative word)."""
+    return token.is_title or (token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("WDT", "WP"))
 
 
 def _tight(tokens: list[Token], cue: Token) -> bool:
@@ -431,7 +438,7 @@ def _tight(tokens: list[Token], cue: Token) -> bool:
     if between and between[0].pos_ in ("CCONJ", "SCONJ"):
         return False
     own = {token.i for child in cue.children if child.dep_ in SUBJECT_DEPS + ("advmod", "neg", "aux", "auxpass", "npadvmod") for token in child.subtree}
-    return all(token.i in own for token in between)
+    return all(token.i in own or _nominal_looking(token) for token in between)
 
 
 def _after_break(text: str, at: int, breaks: str = "\n.!?:;)") -> bool:
