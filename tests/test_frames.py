@@ -145,7 +145,7 @@ def test_eval_command_beats_prior_baseline_on_a_subset(tmp_path):
     data = load_dataset(DEFAULT_DATA)
     subset = tmp_path / "frames"
     (subset / "articles").mkdir(parents=True)
-    keep = list(range(0, len(data.ids), 2))[:150]
+    keep = list(range(0, len(data.ids), 3))
     (subset / "labels.tsv").write_text("".join(f"{data.ids[i]}\t{','.join(data.labels[i])}\n" for i in keep))
     for i in keep:
         (subset / "articles" / f"article{data.ids[i]}.txt").write_text(data.texts[i])
@@ -155,3 +155,18 @@ def test_eval_command_beats_prior_baseline_on_a_subset(tmp_path):
     result = args.handler(args)
     assert result["classifier"]["micro_f1"] > 0.5  # predicting every frame of prior >= 0.5 scores about 0.33
     assert len(predictions.read_text().splitlines()) == len(keep)
+
+
+def test_reporting_verbs_come_from_quotes_lexicon(seed_study, seed_docs):
+    from presslens.quotes import reporting_verbs
+
+    table = devices.reporting_verb_table(seed_docs, seed_study.articles)
+    lexicon = reporting_verbs()
+    assert not table.empty
+    for row in table.itertuples():
+        assert row.evaluative == lexicon.get(row.cue_lemma, {}).get("evaluative", False)
+        assert row.example_sentence
+    assert not table.loc[table["cue_lemma"].isin(["say", "state"]), "evaluative"].any()
+    shares = devices.evaluative_share(seed_docs, seed_study.articles)
+    assert set(shares["outlet"]) <= set(seed_study.articles["outlet"])
+    assert shares["small_n"].all()

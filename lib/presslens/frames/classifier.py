@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import joblib
 import numpy as np
@@ -19,7 +19,6 @@ from spacy.tokens import Doc
 from presslens import paths
 
 MODEL_FILE = paths.MODEL_DIR / "frames_classifier.joblib"
-
 THRESHOLD_GRID = tuple(np.round(np.arange(0.10, 0.71, 0.025), 3))
 
 
@@ -135,6 +134,8 @@ class FrameClassifier:
                                           self.config.thresholds, self.config.fixed_threshold)
         self.features = build_features(self.config)
         self.models = fit_frame_models(self.features.fit_transform(texts), targets, self.config)
+        for _, vectorizer in self.features.transformer_list:
+            vectorizer.stop_words_ = None  # the dropped-term list is only for inspection; it doubles the artifact
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
