@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from presslens import paths
+from presslens import cli, paths
 from presslens.nlp import parse_texts
 from presslens.stance import (find_mentions, load_targets, mention_context, mention_span, stance_mentions,
                               stance_outlet_target, voice_of)
@@ -18,6 +18,9 @@ from presslens.stance.scorers import MODEL_PATH, get_scorer
 
 SEED_CSV = paths.PROJECT_ROOT / "tests" / "data" / "stance_seed.csv"
 RW = paths.EVAL_DIR / "newsmtsc" / "rw"
+MT = paths.EVAL_DIR / "newsmtsc" / "mt"
+#: A little under the measured rw dev macro-F1 of the committed model (see data/models/stance_classifier.md).
+MODEL_FLOOR_RW = 0.68
 needs_gold = pytest.mark.skipif(not RW.exists(), reason="NewsMTSC gold data not available")
 
 
@@ -132,13 +135,20 @@ def test_tables_trace_every_mention_and_aggregate_with_intervals(seed_study):
 
 @needs_gold
 @pytest.mark.skipif(not MODEL_PATH.exists(), reason="no trained stance model")
-def test_eval_on_rw_dev_model_and_scoped_textblob_beat_references(tmp_path):
+def test_eval_command_on_rw_dev_writes_predictions_and_model_clears_floor(tmp_path, capsys):
     predictions = tmp_path / "pred.jsonl"
-    model = evaluate(RW, "dev", "model", predictions=predictions)
-    scoped = evaluate(RW, "dev", "textblob")
-    sentence = evaluate(RW, "dev", "sentence")
+    assert cli.main(["eval", "stance", "--data", str(RW), "--split", "dev", "--method", "model",
+                     "--predictions", str(predictions)]) == 0
+    printed = json.loads(capsys.readouterr().out)
     lines = [json.loads(line) for line in predictions.read_text().splitlines()]
-    assert len(lines) == len(load_gold(RW, "dev")) == model["n"]
+    assert len(lines) == len(load_gold(RW, "dev")) == printed["n"]
     assert {line["polarity"] for line in lines} == {-1, 0, 1}
-    assert model["macro_f1"] >= 0.66
-    assert scoped["macro_f1"] > sentence["macro_f1"]
+    assert {"macro_f1", "accuracy", "f1_negative", "f1_positive"} <= set(printed)
+    assert printed["macro_f1"] >= MODEL_FLOOR_RW
+
+
+@pytest.mark.skipif(not MT.exists() or not MODEL_PATH.exists(), reason="NewsMTSC mt dev or model missing")
+def test_scoped_textblob_beats_whole_sentence_textblob_on_multi_target_dev():
+    scoped = evaluate(MT, "dev", "textblob")
+    sentence = evaluate(MT, "dev", "sentence")
+    assert scoped["macro_f1"] > sentence["macro_f1"] + 0.02, (scoped, sentence)

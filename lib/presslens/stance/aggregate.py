@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
@@ -54,12 +55,18 @@ def roll_up(mentions: pd.DataFrame, targets: TargetSet | None = None) -> pd.Data
 
 
 def _cell(part: pd.DataFrame) -> dict[str, Any]:
-    """n, articles, mean polarity with an article-clustered bootstrap interval, class shares, small-n flag."""
-    n = len(part)
-    low, high = stats.bootstrap_ci(part["polarity"].to_numpy(), clusters=part["article_id"].tolist())
+    """n, articles, mean polarity with a bootstrap interval, class shares, small-n flag.
+
+    The interval resamples whole articles when the cell spans at least two, else single mentions (one
+    article gives no between-article variation to resample); ``ci_unit`` says which.
+    """
+    n, n_articles = len(part), part["article_id"].nunique()
+    clusters = part["article_id"].tolist() if n_articles >= 2 else None
+    low, high = stats.bootstrap_ci(part["polarity"].to_numpy(), clusters=clusters)
     shares = part["polarity"].value_counts(normalize=True)
-    return {"n": n, "n_articles": part["article_id"].nunique(), "mean": float(part["polarity"].mean()),
-            "ci_low": low, "ci_high": high, "mean_score": float(part["score"].mean()),
+    return {"n": n, "n_articles": n_articles, "mean": float(part["polarity"].mean()),
+            "ci_low": low, "ci_high": high, "ci_unit": "article" if clusters else "mention",
+            "mean_score": float(part["score"].mean()),
             "share_negative": float(shares.get(-1, 0.0)), "share_neutral": float(shares.get(0, 0.0)),
             "share_positive": float(shares.get(1, 0.0)), "small_n": stats.too_small(n)}
 
@@ -68,7 +75,7 @@ def stance_outlet_target(mentions: pd.DataFrame) -> pd.DataFrame:
     """The ``stance_outlet_target`` table: one row per outlet × target × voice × method."""
     rows = [{**dict(zip(TABLE_KEYS, keys)), **_cell(part)}
             for keys, part in mentions.groupby(TABLE_KEYS, sort=True)]
-    return pd.DataFrame(rows, columns=TABLE_KEYS + ["n", "n_articles", "mean", "ci_low", "ci_high", "mean_score",
+    return pd.DataFrame(rows, columns=TABLE_KEYS + ["n", "n_articles", "mean", "ci_low", "ci_high", "ci_unit", "mean_score",
                                                     "share_negative", "share_neutral", "share_positive", "small_n"])
 
 
@@ -91,3 +98,40 @@ def method_agreement(mentions: pd.DataFrame, first: str = "textblob", second: st
     return {"n": len(wide), "agreement": float((wide[first] == wide[second]).mean()),
             "kappa": float(cohen_kappa_score(wide[first], wide[second])),
             "crosstab": pd.crosstab(wide[first], wide[second], rownames=[first], colnames=[second])}
+
+
+def heatmap_frames(table: pd.DataFrame, voice: str, method: str = "model",
+                   min_total: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outlet × target mean polarity and cell labels ("mean / [low, high] / n", small n marked) for one voice.
+
+    Targets with fewer than ``min_total`` mentions over all outlets are left out of the figure (not the table).
+    """
+    part = table[(table["voice"] == voice) & (table["method"] == method)]
+    totals = part.groupby("target")["n"].sum()
+    part = part[part["target"].isin(totals[totals >= min_total].index)]
+    values = part.pivot(index="outlet", columns="target", values="mean")
+    labels = part.assign(label=[_label(row) for row in part.itertuples()]).pivot(
+        index="outlet", columns="target", values="label")
+    order = part.groupby("target")["n"].sum().sort_values(ascending=False, kind="stable").index
+    return values.reindex(columns=order), labels.reindex(columns=order).fillna("")
+
+
+def _label(row: Any) -> str:
+    """A heatmap cell's text: mean, interval (when n allows) and n, with a mark for small n."""
+    if row.small_n:
+        return f"{row.mean:+.2f}\nn={row.n}*"
+    return f"{row.mean:+.2f}\n[{row.ci_low:+.1f},{row.ci_high:+.1f}]\nn={row.n}"
+
+
+def evidence_details(mentions: pd.DataFrame, method: str = "model", k: int = 3) -> str:
+    """HTML: one collapsible block per outlet × target × voice with its ``k`` strongest evidence sentences."""
+    blocks = []
+    for (outlet, target, voice), _ in mentions[mentions["method"] == method].groupby(["outlet", "target", "voice"]):
+        rows = strongest_evidence(mentions, outlet, target, voice, method, k)
+        items = "".join(f"<li>[{r.polarity:+d}, {r.score:+.2f}] {html.escape(r.sentence)} "
+                        f"<small>({r.article_id} {r.start_char}-{r.end_char}"
+                        f"{', quoting ' + html.escape(r.speaker) if r.speaker else ''})</small></li>"
+                        for r in rows.itertuples())
+        blocks.append(f"<details><summary>{html.escape(outlet)} · {html.escape(target)} · {voice}</summary>"
+                      f"<ul>{items}</ul></details>")
+    return "\n".join(blocks)
