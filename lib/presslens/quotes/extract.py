@@ -546,12 +546,32 @@ def _is_full_quote(text: str, block: QuoteBlock) -> bool:
 # ---------------------------------------------------------------------------------------- indirect speech
 def _clause_tokens_before(doc: Doc, cue: Token) -> list[Token]:
     """Content of a clause-final attribution: its sentence from the start up to the comma before the frame."""
+    first, _ = _frame_bounds(cue)
+    return list(doc[cue.sent.start : first])
+
+
+def _is_parenthetical(doc: Doc, cue: Token) -> bool:
+    """A frame set off by commas inside the sentence it reports: ", he said," with its own subject."""
+    if cue.dep_ not in CLAUSE_FINAL_DEPS or not any(child.dep_ in SUBJECT_DEPS for child in cue.children):
+        return False
+    if any(child.dep_ in ("mark", "attr", "acomp", "dobj") for child in cue.children):
+        return False
+    return _comma_before(doc, cue) and bool(_parenthetical_segments(doc, cue))
+
+
+def _parenthetical_segments(doc: Doc, cue: Token) -> list[tuple[int, int]]:
+    """Both halves of a sentence around a parenthetical frame ("The museum, he said, celebrated ..."), if any."""
+    first, last = _frame_bounds(cue)
     sentence = cue.sent
-    frame_start = min(token.i for token in cue.subtree if token.i <= cue.i)
-    subject = _subject(cue)
-    if subject is not None and subject.i < cue.i:
-        frame_start = min(frame_start, min(token.i for token in subject.subtree))
-    return list(doc[sentence.start : frame_start])
+    if last + 2 >= sentence.end or doc[last + 1].text != "," or first < 1 or doc[first - 1].text != ",":
+        return []
+    segments = []
+    for piece in (list(doc[sentence.start : first - 1]), list(doc[last + 2 : sentence.end])):
+        span = _span(doc, piece)
+        if span is None:
+            return []
+        segments.append((span.start_char, span.end_char))
+    return segments
 
 
 def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
@@ -566,6 +586,11 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         content = [token for child in complements for token in _own_clause(child)]
         if complements[0].i > cue.i:
             content = _to_sentence_end(doc, content)
+    elif _is_parenthetical(doc, cue):
+        subject = _subject(cue)
+        speaker = _speaker_span(doc, subject) if subject is not None else None
+        cue_tokens = [cue] + [child for child in cue.children if child.dep_ == "prt"]
+        return _Draft("indirect", _parenthetical_segments(doc, cue), _Cue(cue_tokens, speaker, lemma))
     elif _closes_clause(doc, cue):
         content = _clause_tokens_before(doc, cue)
     elif lemma in lexicons.object_lemmas() and _object_tokens(cue):
@@ -640,12 +665,19 @@ def _closes_clause(doc: Doc, cue: Token) -> bool:
     return _comma_before(doc, cue)
 
 
+def _frame_bounds(cue: Token) -> tuple[int, int]:
+    """First and last token index of a reporting frame (cue, its subject and dependents), punctuation trimmed."""
+    tokens = [token for token in cue.subtree]
+    subject = _subject(cue)
+    if subject is not None:
+        tokens += list(subject.subtree)
+    indices = sorted(token.i for token in tokens if not token.is_punct)
+    return indices[0], indices[-1]
+
+
 def _comma_before(doc: Doc, cue: Token) -> bool:
     """Whether a comma precedes the reporting frame of a clause-final cue ("..., the expert believes")."""
-    first = min(token.i for token in cue.subtree if token.i <= cue.i)
-    subject = _subject(cue)
-    if subject is not None and subject.i < cue.i:
-        first = min(first, min(token.i for token in subject.subtree))
+    first, _ = _frame_bounds(cue)
     return first > cue.sent.start and doc[first - 1].text in (",", "—", "–")
 
 
