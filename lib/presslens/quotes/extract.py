@@ -731,13 +731,16 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
 
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop attributions whose cue lies inside another attribution's content (annotation is univocal)."""
-    kept = []
-    for draft in drafts:
-        cue_at = draft.cue.tokens[0].idx if draft.cue else -1
-        nested = any(other is not draft and _inside(cue_at, other.segments) for other in drafts)
-        if not nested:
-            kept.append(draft)
-    return kept
+    def cue_at(draft: _Draft) -> int:
+        return draft.cue.tokens[0].idx if draft.cue else -1
+
+    def contains(outer: _Draft, inner: _Draft) -> bool:
+        if outer is inner or not _inside(cue_at(inner), outer.segments):
+            return False
+        mutual = _inside(cue_at(outer), inner.segments)
+        return not (mutual and " " in inner.cue.lemma)  # "..., according to X": the phrase frames the clause
+
+    return [draft for draft in drafts if not any(contains(other, draft) for other in drafts)]
 
 
 def _cue_fields(cue: _Cue | None) -> dict[str, object]:
