@@ -789,6 +789,16 @@ def _transcript_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
     return drafts
 
 
+def _through_quotes(segment: tuple[int, int], blocks: list[QuoteBlock]) -> tuple[int, int]:
+    """A content segment extended to the end of a quote it stops inside (sentence splits within quotes)."""
+    start, end = segment
+    for block in blocks:
+        for inner_start, inner_end in block.segments:
+            if inner_start < end < inner_end:
+                end = inner_end
+    return start, end
+
+
 def _follows_closely(text: str, at: int, drafts: list[_Draft]) -> bool:
     """Whether an attribution ends in the same or the previous paragraph before char ``at``."""
     ends = [draft.segments[-1][1] for draft in drafts if draft.segments[-1][1] <= at]
@@ -815,6 +825,7 @@ def _drafts(doc: Doc) -> list[_Draft]:
     for draft in indirect:
         if any(_overlaps(draft.segments, block.segments) for block in blocks):
             draft.kind = "mixed"
+            draft.segments = [_through_quotes(segment, blocks) for segment in draft.segments]
     follow_ons = [
         _Draft("direct", list(draft.segments), None, "previous", draft.blocks)
         for draft in direct
