@@ -790,12 +790,14 @@ def _transcript_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
 
 
 def _through_quotes(segment: tuple[int, int], blocks: list[QuoteBlock]) -> tuple[int, int]:
-    """A content segment extended to the end of a quote it stops inside (sentence splits within quotes)."""
+    """A content segment extended to the ends of quotes it starts or stops inside (sentence splits in quotes)."""
     start, end = segment
     for block in blocks:
         for inner_start, inner_end in block.segments:
             if inner_start < end < inner_end:
                 end = inner_end
+            if inner_start < start < inner_end:
+                start = inner_start
     return start, end
 
 
