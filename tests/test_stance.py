@@ -10,8 +10,15 @@ import pytest
 
 from presslens import cli, paths
 from presslens.nlp import parse_texts
-from presslens.stance import (find_mentions, load_targets, mention_context, mention_span, stance_mentions,
-                              stance_outlet_target, voice_of)
+from presslens.stance import (
+    find_mentions,
+    load_targets,
+    mention_context,
+    mention_span,
+    stance_mentions,
+    stance_outlet_target,
+    voice_of,
+)
 from presslens.stance.context import scoped_polarity
 from presslens.stance.evaluate import evaluate, load_gold, scores
 from presslens.stance.scorers import MODEL_PATH, get_scorer
@@ -68,7 +75,8 @@ def test_title_adjectives_and_place_metonyms_are_not_mentions(seed_mentions, see
     timesca = [m for m in seed_mentions["timesca-2024-11"] if m.target == "Russia"]
     titles = [m for m in timesca if seed_docs["timesca-2024-11"].text.startswith("Russian President", m.start_char)]
     assert titles == []
-    moscow_as_place = [m for m in seed_mentions["natofoundation-2022-05"] if m.text == "Moscow" and "held in Moscow" in m.sentence]
+    nato = seed_mentions["natofoundation-2022-05"]
+    moscow_as_place = [m for m in nato if m.text == "Moscow" and "held in Moscow" in m.sentence]
     assert moscow_as_place == []
     putins = [m for m in seed_mentions["timesca-2024-11"] if m.target == "Putin"]
     assert putins and all(m.text in {"Putin", "Vladimir Putin"} for m in putins)

@@ -1,8 +1,16 @@
 """Stance per outlet: target mentions, their voice (own or quoted), polarity by two scorers, and aggregation."""
 
 from presslens.stance import evaluate as _commands  # noqa: F401  (registers `presslens eval/train stance`)
-from presslens.stance.aggregate import (evidence_details, heatmap_frames, method_agreement, roll_up,
-                                        score_mentions, stance_mentions, stance_outlet_target, strongest_evidence)
+from presslens.stance.aggregate import (
+                                        evidence_details,
+                                        heatmap_frames,
+                                        method_agreement,
+                                        roll_up,
+                                        score_mentions,
+                                        stance_mentions,
+                                        stance_outlet_target,
+                                        strongest_evidence,
+)
 from presslens.stance.context import MentionContext, features, mention_context, mention_span
 from presslens.stance.scorers import Scorer, Thresholds, get_scorer, scorers
 from presslens.stance.targets import Mention, Target, TargetSet, find_mentions, load_targets, voice_of

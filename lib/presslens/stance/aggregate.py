@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
@@ -75,7 +76,8 @@ def stance_outlet_target(mentions: pd.DataFrame) -> pd.DataFrame:
     """The ``stance_outlet_target`` table: one row per outlet × target × voice × method."""
     rows = [{**dict(zip(TABLE_KEYS, keys)), **_cell(part)}
             for keys, part in mentions.groupby(TABLE_KEYS, sort=True)]
-    return pd.DataFrame(rows, columns=TABLE_KEYS + ["n", "n_articles", "mean", "ci_low", "ci_high", "ci_unit", "mean_score",
+    return pd.DataFrame(rows, columns=TABLE_KEYS + ["n", "n_articles", "mean", "ci_low", "ci_high", "ci_unit",
+                                                    "mean_score",
                                                     "share_negative", "share_neutral", "share_positive", "small_n"])
 
 

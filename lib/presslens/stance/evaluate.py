@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import joblib
 import numpy as np
@@ -20,8 +21,15 @@ from sklearn.preprocessing import MaxAbsScaler
 from presslens import paths, registry
 from presslens.cli import existing_path, output_path
 from presslens.nlp import load_pipeline, parse_texts
-from presslens.stance.context import MentionContext, features, mention_context, mention_span, scoped_polarity, textblob_scores
-from presslens.stance.scorers import CLASSES, MODEL_PATH, ModelScorer, Thresholds, get_scorer, load_bundle
+from presslens.stance.context import (
+    MentionContext,
+    features,
+    mention_context,
+    mention_span,
+    scoped_polarity,
+    textblob_scores,
+)
+from presslens.stance.scorers import CLASSES, MODEL_PATH, Thresholds, get_scorer, load_bundle
 
 NEWSMTSC = paths.EVAL_DIR / "newsmtsc"
 #: NewsMTSC polarity codes -> presslens polarity.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 from spacy.matcher import PhraseMatcher
@@ -221,7 +222,9 @@ def voice_of(start_char: int, end_char: int, attributions: Sequence[Any]) -> tup
     return OWN, ""
 
 
-def find_mentions(doc: Doc, targets: TargetSet | None = None, attributions: Sequence[Any] | None = None) -> list[Mention]:
+def find_mentions(
+    doc: Doc, targets: TargetSet | None = None, attributions: Sequence[Any] | None = None
+) -> list[Mention]:
     """Every target mention in a Doc (alias patterns + NER + quote speakers), with offsets and voice."""
     targets = targets or load_targets()
     attributions = quote_attributions(doc) if attributions is None else attributions
