@@ -584,6 +584,8 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     complements = after[:1] or before[-1:]  # the nearest complement; a second one is a parse error
     if complements:
         content = [token for child in complements for token in _own_clause(child)]
+        if not content:
+            return None
         if complements[0].i > cue.i:
             content = _to_sentence_end(doc, content)
     elif _is_parenthetical(doc, cue):
@@ -593,7 +595,7 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         return _Draft("indirect", _parenthetical_segments(doc, cue), _Cue(cue_tokens, speaker, lemma))
     elif _closes_clause(doc, cue):
         content = _clause_tokens_before(doc, cue)
-    elif lemma in lexicons.object_lemmas() and _object_tokens(cue):
+    elif lemma in lexicons.object_lemmas() and cue.dep_ not in ("acl", "amod") and _object_tokens(cue):
         content = _object_tokens(cue)
     else:
         return None
