@@ -35,6 +35,8 @@ OBJECT_DEPS = ("dobj", "oprd", "xcomp")
 OBJECT_PREPOSITIONS = ("about", "for", "of", "on")
 #: a transcript line: an upper-case speaker name, a colon, then what they said, to the end of the paragraph
 TRANSCRIPT_LINE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,40}[A-Z.])(:)[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+#: what may stand between a lead-in cue and its quote: addressee, time, place, manner ("told reporters Tuesday:")
+LEAD_IN_DEPS = ("dative", "dobj", "prep", "pobj", "det", "amod", "compound", "advmod", "npadvmod", "prt", "poss", "nummod")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 #: words whose full stop does not end a sentence ("Mr. Obama", "Sen. Kaine", "U.S.", initials)
 ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof rev hon no vs inc co corp u.s u.k d.c".split())
@@ -474,7 +476,12 @@ def _leading_frame(doc: Doc, block: QuoteBlock, lower: int) -> _Cue | None:
         return None
     if before[-1:] not in ":," and not _is_cue_verb(tokens[-1]):
         return None
-    return _frame_cue(doc, tokens, nearest_last=True)
+    if not _ends_sentence(text, block) and not text[block.close_at : block.close_at + 2].lstrip()[:1] in ",;":
+        return None  # `X said “...” because ...`: the quote is part of a longer report, a mixed quote
+    cue = _frame_cue(doc, tokens, nearest_last=True)
+    if cue is None or any(t.i > cue.tokens[0].i and t.dep_ not in LEAD_IN_DEPS for t in tokens if not t.is_punct):
+        return None  # `X said that ..., “...”`: the frame reports more than the quote
+    return cue
 
 
 def _paragraph_of(paragraphs: list[tuple[int, int]], at: int) -> tuple[int, int]:
