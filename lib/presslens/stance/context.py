@@ -145,10 +145,29 @@ def dependency_path(mention: Span, gov: Token) -> list[str]:
     return steps
 
 
+#: Relations whose subtrees describe the mention itself ("Putin, the autocrat", "X who failed").
+MODIFIER_DEPS = frozenset({"amod", "appos", "relcl", "acl", "prep"})
+
+
+def _head_features(mention: Span, feats: dict[str, float]) -> None:
+    """The mention's syntactic head and relation, and the lemmas of its modifiers."""
+    head = mention.root.head.lemma_.lower()
+    feats[f"h={head}"] = 1.0
+    feats[f"hd={mention.root.dep_}|{head}"] = 1.0
+    for child in mention.root.children:
+        if child.dep_ in MODIFIER_DEPS:
+            for token in child.subtree:
+                feats[f"mod={token.lemma_.lower()}"] = 1.0
+
+
 def features(context: MentionContext) -> dict[str, float]:
     """Target-dependent features: marked sentence, windows, scope words, dependency path, lexicon scores."""
     mention, sentence = context.mention, context.sentence
     feats: dict[str, float] = {}
+    for token in sentence:
+        if token.is_alpha and token.ent_type_ != "PERSON" and not mention.start <= token.i < mention.end:
+            feats[f"m={token.lemma_.lower()}"] = 1.0
+    _head_features(mention, feats)
     words = _collapse([_word(tok, mention) for tok in sentence if not tok.is_space])
     _bag("w", words, feats)
     left = [_word(tok, mention) for tok in sentence if tok.i < mention.start and not tok.is_space][-WINDOW:]

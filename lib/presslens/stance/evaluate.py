@@ -34,7 +34,7 @@ from presslens.stance.scorers import CLASSES, MODEL_PATH, Thresholds, get_scorer
 NEWSMTSC = paths.EVAL_DIR / "newsmtsc"
 #: NewsMTSC polarity codes -> presslens polarity.
 GOLD_POLARITY = {2.0: -1, 4.0: 0, 6.0: 1}
-C_GRID = (0.1, 0.3, 1.0)
+C_GRID = (0.05, 0.1, 0.3)
 BIAS_GRID = (-0.5, -0.25, 0.0, 0.25, 0.5)
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.0, 0.301, 0.025))
 METHODS = ("model", "textblob", "sentence")
@@ -178,7 +178,8 @@ thresholds of the `textblob` and `sentence` methods).
   {c: round(v, 3) for c, v in bundle['dev_macro_f1_by_C'].items()}}); class log-biases {bundle['log_bias']}
   (negative, neutral, positive) tuned on dev.
 - **Features** (`presslens.stance.context.features`): sentence words and bigrams with the target replaced by a
-  marker (other persons by another), 5-word left/right windows, the words of the dependency-scoped context
+  marker (other persons by another), sentence lemmas, the mention's head and relation and its modifiers'
+  lemmas, 5-word left/right windows, the words of the dependency-scoped context
   (clause of the governing predicate plus the mention's modifiers), the dependency path to the governing
   predicate, negation of that predicate, and TextBlob and VADER scores of the scope, sentence and windows.
 - **TextBlob method thresholds** (dev-tuned): scoped {bundle['textblob_thresholds']};
