@@ -719,7 +719,7 @@ def _overlaps(segments: list[tuple[int, int]], others: Iterable[tuple[int, int]]
 
 
 def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]) -> list[_Draft]:
-    """Indirect drafts from phrases and reporting verbs outside direct quotes, outermost first."""
+    """Indirect drafts from phrases and reporting verbs outside quotation marks, outermost first."""
     drafts: list[_Draft] = []
     phrase_tokens: set[int] = set()
     for start, end, lemma in _phrase_matches(doc):
@@ -832,7 +832,10 @@ def _drafts(doc: Doc) -> list[_Draft]:
     direct = [draft for draft in direct if draft.kind != "bare" or not _overlaps(draft.segments, taken)]
     taken += [segment for draft in direct if draft.kind == "bare" and _is_full_quote(text, draft.blocks[0]) for segment in draft.segments]
     used_cues = {token.i for draft in attributed for token in draft.cue.tokens}  # type: ignore[union-attr]
-    indirect = [draft for draft in _indirect_drafts(doc, taken, used_cues) if not _overlaps(draft.segments, taken)]
+    quoted = [segment for block in blocks for segment in block.segments]
+    indirect = [
+        draft for draft in _indirect_drafts(doc, taken + quoted, used_cues) if not _overlaps(draft.segments, taken)
+    ]
     for draft in indirect:
         if any(_overlaps(draft.segments, block.segments) for block in blocks):
             draft.kind = "mixed"
