@@ -84,7 +84,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_nothing_is_indexed(tmp_pa
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('corpus = "data"\noutput_dir = ""', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell("raise ValueError('the corpus has no outlet column')"),
-    ])
+    ], metadata={"kernelspec": {"name": runner.KERNEL, "display_name": runner.KERNEL, "language": "python"}})
     path = tmp_path / "99-broken.ipynb"
     nbformat.write(notebook, path)
     plan = runner.RunPlan([path], runner.collect_parameters(None, []), tmp_path / "run")
