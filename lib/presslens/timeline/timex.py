@@ -63,8 +63,13 @@ class Context:
     last_quarter: str | None = None
 
     def year_anchor(self) -> tuple[date | None, str]:
-        """The date that gives year-less expressions their year, and its label."""
-        if self.reference and self.sentence_index - self.reference_sentence <= ANCHOR_WINDOW_SENTENCES:
+        """The date that gives year-less expressions their year, and its label.
+
+        A nearby explicit date anchors only if it names a month or day ("since 1987 ... Sept. 29" keeps the
+        publication year) and the clause is not about the future ("joined in July 1997, will join on March 12").
+        """
+        nearby = self.reference and self.sentence_index - self.reference_sentence <= ANCHOR_WINDOW_SENTENCES
+        if nearby and self.tense != "future" and V.precision(self.reference_value or "") in ("month", "day"):
             return self.reference, f"text:{self.reference_value}"
         return self.dct, "dct"
 
@@ -127,7 +132,7 @@ def grammar() -> dict[str, str]:
         "MONTH": _alternation(lex["months"], dotted=True),
         "WEEKDAY": _alternation(lex["weekdays"], dotted=True),
         "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?",
-        "YEAR": r"(?<![\d$£€,.])(?:1[6-9]\d\d|20\d\d)(?![\d,]\d|%|\s*(?:percent|per cent))",
+        "YEAR": r"(?<![\d$£€,.])(?:1[6-9]\d\d|20\d\d)(?![\d,.]\d|%|\s*(?:percent|per cent))",
         "NUM": r"(?:\d{1,3}(?:\.\d+)?|" + word_number + r"|an?|half\s+an?|a\s+couple\s+of|couple\s+of|several|a\s+few|few|many)",
         "UNIT": _alternation(unit_words) + r"(?:s|es)?",
         "UNIT1": r"(?:centur(?:y|ies)|" + _alternation(unit_words) + r"s?)",
@@ -206,25 +211,34 @@ def _shift_period(anchor: date, unit: str, steps: int) -> str:
         index = anchor.year * 4 + (anchor.month - 1) // 3 + steps
         return f"{index // 4}-Q{index % 4 + 1}"
     if unit == "DE":
-        return f"{anchor.year // 10 + steps}X"
+        return f"{anchor.year // 10 + steps}"
     if unit == "CE":
-        return f"{anchor.year // 100 + steps}XX"
+        return f"{anchor.year // 100 + steps:02d}"
     return str(anchor.year + steps)
 
 
-def _duration(amount: float | str, code: str, factor: int) -> str:
-    """ISO duration of an amount of a unit ("P3W", "PT24H", "PXY")."""
-    clock = code in ("H", "S")
+#: Unit letter -> the next smaller unit and how many of it make one (the remainder of "2 1/2 years" is P2Y6M).
+SMALLER_UNIT = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}
+SMALLER_CLOCK_UNIT = {"H": ("M", 60), "M": ("S", 60)}
+
+
+def _duration(amount: float | str, code: str, factor: int, clock: bool = False) -> str:
+    """ISO duration of an amount of a unit ("P3W", "PT24H", "PXY", "P2Y6M"); clock: M means minutes."""
+    clock = clock or code in ("H", "S")
     if code == "WE":
         code, amount = "D", amount if amount == "X" else amount * 2
     if amount == "X":
         return f"P{'T' if clock else ''}X{code}"
     total = amount * factor
-    if total != int(total):
-        smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}.get(code)
-        if smaller:
-            return _duration(total * smaller[1], smaller[0], 1)
-    return f"P{'T' if clock else ''}{int(total)}{code}"
+    whole = int(total)
+    smaller = (SMALLER_CLOCK_UNIT if clock else SMALLER_UNIT).get(code)
+    if total == whole or not smaller:
+        return f"P{'T' if clock else ''}{whole}{code}"
+    rest = _duration((total - whole) * smaller[1], smaller[0], 1, clock=clock or smaller[0] == "H")
+    if not whole:
+        return rest
+    head = f"P{'T' if clock else ''}{whole}{code}"
+    return head + (rest[2:] if clock else rest[1:])
 
 
 def _unit_word(text: str) -> str:
@@ -266,11 +280,21 @@ def r_month_day(m: re.Match, ctx: Context) -> Norm | None:
     return Norm("DATE", f"{year}-{month:02d}-{day:02d}", anchor=label, needs="year")
 
 
+def _in_shifted_year(part: str, shift: str, mod: str | None, ctx: Context) -> Norm:
+    """A part of a year named relative to the publication year ("July last year", "the first quarter of next year")."""
+    if ctx.dct is None:
+        return Norm("DATE", f"XXXX-{part}", mod=mod, anchor="none")
+    year = ctx.dct.year + lexicon()["shifts"][shift.lower()]
+    return Norm("DATE", f"{year}-{part}", mod=mod, anchor="dct", needs="year")
+
+
 def r_month(m: re.Match, ctx: Context) -> Norm | None:
     """June 2024 / in February / late November / mid-May."""
     month = _month(m["mon"])
     if m["y"]:
         return Norm("DATE", f"{m['y']}-{month:02d}", mod=_mod(m["mod"]), explicit=True)
+    if m["yshift"]:
+        return _in_shifted_year(f"{month:02d}", m["yshift"], _mod(m["mod"]), ctx)
     shift = re.sub(r"\s+", " ", (m["shift"] or "").lower())
     tense = {"last": "past", "this past": "past", "next": "future", "this coming": "future"}.get(shift, ctx.tense)
     year, label = _resolve_yearless(month, None, replace(ctx, tense=tense))
@@ -290,13 +314,13 @@ def r_year(m: re.Match, ctx: Context) -> Norm:
 def r_decade(m: re.Match, ctx: Context) -> Norm:
     """the 1990s / the early 2000s / the '90s."""
     decade = m["dec"][:3] if m["dec"] else ("19" if int(m["short"]) > 20 else "20") + m["short"][0]
-    return Norm("DATE", decade + "X", mod=_mod(m["mod"]))
+    return Norm("DATE", decade, mod=_mod(m["mod"]))
 
 
 def r_century(m: re.Match, ctx: Context) -> Norm:
     """the 20th century."""
     number = int(re.sub(r"\D", "", m["n"]) or lexicon()["ordinals"].get(m["n"].lower(), 0))
-    return Norm("DATE", f"{number - 1:02d}XX", mod=_mod(m["mod"]))
+    return Norm("DATE", f"{number - 1:02d}", mod=_mod(m["mod"]))
 
 
 def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
@@ -307,6 +331,8 @@ def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
         return None
     if m["y"] or m["yq"]:
         return Norm("DATE", f"{m['y'] or m['yq']}-{letter}{ordinal}", explicit=True)
+    if m["yshift"]:
+        return _in_shifted_year(f"{letter}{ordinal}", m["yshift"], None, ctx)
     anchor, label = ctx.year_anchor()
     if anchor is None:
         return Norm("DATE", f"XXXX-{letter}{ordinal}", anchor="none")
@@ -481,10 +507,9 @@ def r_duration(m: re.Match, ctx: Context) -> Norm | None:
     code, factor = _unit(m["unit"])
     if amount != "X" and amount == 0:
         return None
-    value = _duration(amount, code, factor)
-    if _unit_word(m["unit"]) == "minute":
-        value = "PT" + value[1:]
-    return Norm("DURATION", value)
+    if amount != "X" and (m["frac"] or m["frac2"]):
+        amount += 0.5
+    return Norm("DURATION", _duration(amount, code, factor, clock=_unit_word(m["unit"]) == "minute"))
 
 
 def r_plural_unit(m: re.Match, ctx: Context) -> Norm:
@@ -514,7 +539,7 @@ def r_vague(m: re.Match, ctx: Context) -> Norm:
 
 def r_decade_word(m: re.Match, ctx: Context) -> Norm:
     """the nineties / the early eighties."""
-    return Norm("DATE", f"{lexicon()['decade_words'][m['word'].lower()]}X", mod=_mod(m["mod"]))
+    return Norm("DATE", str(lexicon()['decade_words'][m['word'].lower()]), mod=_mod(m["mod"]))
 
 
 def r_spelled_year(m: re.Match, ctx: Context) -> Norm | None:
@@ -636,16 +661,16 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("iso", "YEAR4", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
     ("month_day", "MONTH", r"(?:(?P<wd>WEEKDAY)(?:\s*,)?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d|:\d))(?:(?:\s*,)?\s+(?P<y>YEAR))?", r_month_day),
     ("day_month", "MONTH", r"(?:(?P<wd>WEEKDAY)(?:\s*,)?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?P<y>YEAR))?", r_month_day),
-    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?:of\s+)?(?P<y>YEAR))?", r_month),
+    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?:of\s+)?(?P<y>YEAR)|\s+(?:of\s+)?(?P<yshift>this|last|next)\s+year\b)?", r_month),
     ("year", "YEAR4", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*[-–]\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
-    ("decade", "DECADE", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'?(?P<short>[1-9]0))'?s\b", r_decade),
+    ("decade", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'?(?P<short>[1-9]0))'?s\b", r_decade),
     ("decade_word", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<word>DECADEWORD)\b", r_decade_word),
     ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>nineteen[\s-]+(?:hundred\s+(?:and\s+)?)?TENS(?:[\s-]+ONES)?|two\s+thousand(?:\s+(?:and\s+)?ONES)?)\b", r_spelled_year),
     ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
     ("the_weekend", "UNIT", r"\bthe\s+weekend\b", r_the_weekend),
     ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))", r_the_year),
     ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
-    ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR))?", r_quarter),
+    ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR)|\s+of\s+(?P<yshift>this|last|next)\s+year\b)?", r_quarter),
     ("this_quarter", "QUARTER", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
     ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
@@ -657,7 +682,7 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("mod_the_unit", "UNIT", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
     ("offset", "UNIT", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
     ("year_earlier", "UNIT", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
-    ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?:-long)?\b(?!-old)", r_duration),
+    ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?P<frac>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?P<frac2>\s+and\s+a\s+half)?(?:-long)?\b(?!-old)", r_duration),
     ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming)\s+(?:(?:several|a\s+few|few|many)\s+)?|(?:several|a\s+few|few|many)\s+)(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
     ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
     ("vague", "VAGUE", r"(?P<word>VAGUE)\b", r_vague),
