@@ -348,7 +348,7 @@ def r_quarter(m: re.Match, ctx: Context) -> Norm | None:
 
 
 def r_this_quarter(m: re.Match, ctx: Context) -> Norm | None:
-    """the quarter / the latest quarter / the year-ago quarter: the quarter the article reports on."""
+    """the quarter / the latest quarter / the year-ago quarter / the 1988 period: the quarter the article reports on."""
     if ctx.last_quarter and not m["adj"]:
         value, label = ctx.last_quarter, f"text:{ctx.last_quarter}"
     elif ctx.dct is None:
@@ -356,7 +356,9 @@ def r_this_quarter(m: re.Match, ctx: Context) -> Norm | None:
     else:
         current = ctx.tense == "future" or (m["adj"] or "").lower() == "current"
         value, label = _shift_period(ctx.dct, "Q", 0 if current else -1), "dct"
-    if m["ago"]:
+    if m["y"]:
+        return Norm("DATE", f"{m['y']}{value[4:]}", anchor=label, needs="month" if label == "dct" else None)
+    if m["ago"] or m["agoafter"] or m["lastyears"]:
         value = f"{int(value[:4]) - 1}{value[4:]}"
     return Norm("DATE", value, anchor=label, needs="month")
 
@@ -583,8 +585,8 @@ def r_the_weekend(m: re.Match, ctx: Context) -> Norm:
 
 
 def r_the_year(m: re.Match, ctx: Context) -> Norm:
-    """the year (a span of a year) / the full year, the fiscal year, the current year (this year)."""
-    if not m["adj"] or m["adj"].lower() == "calendar":
+    """the year ended March 31 (a span of a year) / the year, the full year, the current year (this year)."""
+    if m["ended"]:
         return Norm("DURATION", "P1Y")
     if ctx.dct is None:
         return Norm("DATE", "XXXX", anchor="none")
@@ -668,10 +670,10 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>nineteen[\s-]+(?:hundred\s+(?:and\s+)?)?TENS(?:[\s-]+ONES)?|two\s+thousand(?:\s+(?:and\s+)?ONES)?)\b", r_spelled_year),
     ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
     ("the_weekend", "UNIT", r"\bthe\s+weekend\b", r_the_weekend),
-    ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))", r_the_year),
+    ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))(?=(?P<ended>\s+(?:ended|ending)\b)?)", r_the_year),
     ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
     ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR)|\s+of\s+(?P<yshift>this|last|next)\s+year\b)?", r_quarter),
-    ("this_quarter", "QUARTER", r"\bthe\s+(?:(?P<adj>latest|current|most\s+recent|same|recent)\s+|(?P<ago>year-earlier|year-ago|year\s+earlier)\s+)?(?:quarter|period)\b", r_this_quarter),
+    ("this_quarter", "QUARTER", r"\b(?:the\s+(?:(?P<adj>latest|current|most\s+recent|recent)\s+|(?:same|corresponding|comparable)\s+)?(?:(?P<ago>year-earlier|year-ago|year\s+earlier)\s+|(?P<y>YEAR)\s+)?|(?P<lastyears>last\s+year's)\s+)(?:quarter|period)\b(?:\s+(?P<agoafter>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?", r_this_quarter),
     ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
     ("deictic", "DEICTIC", r"(?:(?:late|early|earlier|later)\s+)?(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
