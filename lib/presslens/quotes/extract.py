@@ -35,6 +35,15 @@ OBJECT_DEPS = ("dobj", "oprd", "xcomp")
 OBJECT_PREPOSITIONS = ("about", "for", "of", "on")
 #: a transcript line: an upper-case speaker name, a colon, then what they said, to the end of the paragraph
 TRANSCRIPT_LINE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,40}[A-Z.])(:)[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+#: marks after a reported clause that end its content ("said A — no different from ...", "said A; B")
+CONTENT_STOPS = ("—", "–", ";")
+#: a headline-style line: a short name, a colon, then what they said, to the end of the paragraph
+HEADLINE_LINE = re.compile(r"^[ \t]*([A-Z][^\n:]{0,60}?)(:)[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+#: at most this many words name the speaker of a headline line ("Clinton camp: ...", "Dr. Ben Carson: ...")
+MAX_HEADLINE_SPEAKER_TOKENS = 6
+MIN_HEADLINE_WORDS = 3
+#: entity labels that make a headline lead-in a speaker's name
+HEADLINE_SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
 #: what may stand between a lead-in cue and its quote: addressee, time, place, manner ("told reporters Tuesday:")
 LEAD_IN_DEPS = ("dative", "dobj", "prep", "pobj", "det", "amod", "compound", "advmod", "npadvmod", "prt", "poss", "nummod")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -584,6 +593,7 @@ def _parenthetical_segments(doc: Doc, cue: Token) -> list[tuple[int, int]]:
 def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     """Indirect speech of a reporting verb: its clausal complement, or the clause it closes."""
     lemma = cue.lemma_.lower()
+    nominal_content = False
     complement_deps = COMPLEMENT_DEPS + (("xcomp",) if lemma in lexicons.xcomp_lemmas() else ())
     complements = [child for child in cue.children if child.dep_ in complement_deps]
     after = [child for child in complements if child.i > cue.i]
@@ -594,7 +604,7 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         if not content:
             return None
         if complements[0].i > cue.i:
-            content = _to_sentence_end(doc, content)
+            content = _to_sentence_end(doc, content, complements[0].head)
     elif _is_parenthetical(doc, cue):
         subject = _subject(cue)
         speaker = _speaker_span(doc, subject) if subject is not None else None
@@ -604,10 +614,11 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         content = _clause_tokens_before(doc, cue)
     elif lemma in lexicons.object_lemmas() and cue.dep_ not in ("acl", "amod") and _object_tokens(cue):
         content = _object_tokens(cue)
+        nominal_content = True  # a named object is content on its own ("endorsed Cruz")
     else:
         return None
     content_span = _span(doc, content)
-    if content_span is None or len(content_span) < 2:
+    if content_span is None or len(content_span) < 2 and not (nominal_content and content_span.root.pos_ == "PROPN"):
         return None
     subject = _subject(cue)
     if subject is None:
@@ -620,11 +631,13 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue(cue_tokens, speaker, lemma))
 
 
-def _to_sentence_end(doc: Doc, content: list[Token]) -> list[Token]:
+def _to_sentence_end(doc: Doc, content: list[Token], cue: Token) -> list[Token]:
     """Extend a forward content to the end of its sentence, stopping before a new attribution clause."""
     first, last = min(t.i for t in content), max(t.i for t in content)
     sentence_end = doc[first].sent.end
     for token in doc[last + 1 : sentence_end]:
+        if token.text in CONTENT_STOPS or (token.dep_ in ("conj", "cc") and token.head is cue):
+            return list(doc[first:token.i])
         if _is_cue_verb(token) and any(child.dep_ in SUBJECT_DEPS for child in token.children):
             stop = min(t.i for t in token.subtree)
             return list(doc[first : max(stop, last + 1)])
@@ -798,6 +811,32 @@ def _transcript_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
     return drafts
 
 
+def _is_headline_speaker(span: Span) -> bool:
+    """A headline lead-in naming a speaker: a few words, no verb, not opened by a determiner, a named entity."""
+    words = [token for token in span if not token.is_punct]
+    if not words or len(words) > MAX_HEADLINE_SPEAKER_TOKENS or words[0].pos_ in ("DET", "PRON"):
+        return False
+    if any(token.pos_ in ("VERB", "AUX") for token in words):
+        return False
+    return any(token.ent_type_ in HEADLINE_SPEAKER_ENTS for token in words)
+
+
+def _headline_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
+    """Headline-style lines, `Graham: Trump's Rhetoric Destroying GOP's Chance`: a name and a colon open the line."""
+    drafts = []
+    for match in HEADLINE_LINE.finditer(doc.text):
+        content = match.span(3)
+        speaker = doc.char_span(*match.span(1), alignment_mode="contract")
+        colon = doc.char_span(match.start(2), match.end(2), alignment_mode="expand")
+        if colon is None or speaker is None or not _is_headline_speaker(speaker) or _overlaps([content], taken):
+            continue
+        if len(match.group(3).split()) < MIN_HEADLINE_WORDS:
+            continue
+        kind = "direct" if match.group(3)[:1] in QUOTE_MARKS + "‘'" else "indirect"
+        drafts.append(_Draft(kind, [content], _Cue(list(colon), speaker, "colon")))
+    return drafts
+
+
 def _through_quotes(segment: tuple[int, int], blocks: list[QuoteBlock]) -> tuple[int, int]:
     """A content segment extended to the ends of quotes it starts or stops inside (sentence splits in quotes)."""
     start, end = segment
@@ -827,6 +866,7 @@ def _drafts(doc: Doc) -> list[_Draft]:
     attributed = [draft for draft in direct if draft.kind == "direct"]
     taken = [segment for draft in attributed for segment in draft.segments]
     transcript = _transcript_drafts(doc, taken)
+    transcript += _headline_drafts(doc, taken + [segment for draft in transcript for segment in draft.segments])
     attributed += transcript
     taken += [segment for draft in transcript for segment in draft.segments]
     direct = [draft for draft in direct if draft.kind != "bare" or not _overlaps(draft.segments, taken)]
