@@ -151,6 +151,7 @@ def grammar() -> dict[str, str]:
         "DECADEWORD": _alternation(lex["decade_words"]),
         "HOLIDAY": _alternation(lex["holidays"]),
         "TENS": _alternation([w for w, v in lex["numbers"].items() if isinstance(v, int) and 10 <= v < 100]),
+        "SPELLEDYEAR": r"nineteen[\s-]+(?:hundred\s+(?:and\s+)?)?TENS(?:[\s-]+ONES)?|two\s+thousand(?:\s+(?:and\s+)?ONES)?",
         "ONES": _alternation([w for w, v in lex["numbers"].items() if isinstance(v, int) and 1 <= v < 10 and len(w) > 2]),
     }
 
@@ -291,11 +292,11 @@ def _in_shifted_year(part: str, shift: str, mod: str | None, ctx: Context) -> No
 def r_month(m: re.Match, ctx: Context) -> Norm | None:
     """June 2024 / in February / late November / mid-May."""
     month = _month(m["mon"])
-    if m["y"]:
-        return Norm("DATE", f"{m['y']}-{month:02d}", mod=_mod(m["mod"]), explicit=True)
-    if m["yshift"]:
-        return _in_shifted_year(f"{month:02d}", m["yshift"], _mod(m["mod"]), ctx)
+    if m["y"] or m["ys"]:
+        return Norm("DATE", f"{m['y'] or _spelled_year(m['ys'])}-{month:02d}", mod=_mod(m["mod"]), explicit=True)
     shift = re.sub(r"\s+", " ", (m["shift"] or "").lower())
+    if m["yshift"] or shift == "this":
+        return _in_shifted_year(f"{month:02d}", m["yshift"] or shift, _mod(m["mod"]), ctx)
     tense = {"last": "past", "this past": "past", "next": "future", "this coming": "future"}.get(shift, ctx.tense)
     year, label = _resolve_yearless(month, None, replace(ctx, tense=tense))
     if year is None:
@@ -366,8 +367,8 @@ def r_this_quarter(m: re.Match, ctx: Context) -> Norm | None:
 def r_season(m: re.Match, ctx: Context) -> Norm | None:
     """this summer / last fall / the spring of 2021 / winter 2022."""
     code = lexicon()["seasons"][m["season"].lower()]
-    if m["y"]:
-        return Norm("DATE", f"{m['y']}-{code}", mod=_mod(m["mod"]), explicit=True)
+    if m["y"] or m["ys"]:
+        return Norm("DATE", f"{m['y'] or _spelled_year(m['ys'])}-{code}", mod=_mod(m["mod"]), explicit=True)
     anchor, label = ctx.year_anchor()
     if anchor is None:
         return Norm("DATE", f"XXXX-{code}", anchor="none")
@@ -467,14 +468,16 @@ def r_shifted_unit(m: re.Match, ctx: Context) -> Norm | None:
 
 
 def r_offset(m: re.Match, ctx: Context) -> Norm | None:
-    """a year ago / three days earlier / two weeks later / a decade ago."""
+    """a year ago / a year earlier / a decade ago; "three days later" (counted from an event) is a duration."""
     amount = _number_value(m["n"])
     unit_word = _unit_word(m["unit"])
     code, factor = _unit(m["unit"])
     direction = lexicon()["offsets"][re.sub(r"\s+", " ", m["dir"].lower())]
+    anaphoric = m["dir"].lower() not in ("ago", "from now", "hence")
+    if anaphoric and factor == 1 and code not in ("Y", "Q"):
+        return Norm("DURATION", _duration(amount, code, factor, clock=unit_word == "minute"))
     if amount == "X" or code in ("H", "S") or unit_word == "minute":
         return Norm("DATE", "PAST_REF" if direction < 0 else "FUTURE_REF")
-    anaphoric = m["dir"].lower() not in ("ago", "from now", "hence")
     anchor, label = (ctx.last_date, f"text:{ctx.last_value}") if anaphoric and ctx.last_date else (ctx.dct, "dct")
     if anchor is None:
         return Norm("DATE", "XXXX", anchor="none")
@@ -482,6 +485,8 @@ def r_offset(m: re.Match, ctx: Context) -> Norm | None:
     if code == "Y":
         if ctx.last_quarter:
             value = f"{int(ctx.last_quarter[:4]) + steps}{ctx.last_quarter[4:]}"
+        elif label != "dct" and V.precision(ctx.last_value or "") == "day":
+            value = (anchor + relativedelta(years=steps)).isoformat()
         else:
             value = str(anchor.year + steps)
         return Norm("DATE", value, anchor=label, needs="year")
@@ -523,11 +528,15 @@ def r_plural_unit(m: re.Match, ctx: Context) -> Norm:
 
 
 def r_set(m: re.Match, ctx: Context) -> Norm:
-    """daily / annually / every year / each Tuesday / every two weeks."""
+    """daily / annually / every year / each Tuesday / each July / Tuesday nights / every two weeks."""
     if m["word"]:
         return Norm("SET", lexicon()["sets"][m["word"].lower()])
     if m["wd"]:
         return Norm("SET", f"XXXX-WXX-{_weekday(m['wd'])}")
+    if m["wdn"]:
+        return Norm("SET", f"XXXX-WXX-{_weekday(m['wdn'])}T{lexicon()['parts_of_day'][m['pods'].lower()[:-1]]}")
+    if m["mon"]:
+        return Norm("SET", f"XXXX-{_month(m['mon']):02d}")
     amount = _number_value(m["n"]) if m["n"] else 1
     code, factor = _unit(m["unit"])
     return Norm("SET", _duration(amount, code, factor))
@@ -544,14 +553,18 @@ def r_decade_word(m: re.Match, ctx: Context) -> Norm:
     return Norm("DATE", str(lexicon()['decade_words'][m['word'].lower()]), mod=_mod(m["mod"]))
 
 
-def r_spelled_year(m: re.Match, ctx: Context) -> Norm | None:
-    """nineteen ninety-six / the year two thousand (broadcast transcripts)."""
-    words = re.sub(r"\s+(?:and\s+)?", " ", m["word"].lower().replace("-", " ")).split()
+def _spelled_year(text: str) -> str:
+    """The digits of a year written in words ("nineteen ninety-six" -> "1996")."""
+    words = re.sub(r"\s+(?:and\s+)?", " ", text.lower().replace("-", " ")).split()
     numbers = lexicon()["numbers"]
     if words[:2] == ["two", "thousand"]:
-        return Norm("DATE", str(2000 + sum(numbers[w] for w in words[2:])), explicit=True)
-    tail = [w for w in words[1:] if w != "hundred"]
-    return Norm("DATE", str(1900 + sum(numbers[w] for w in tail)), explicit=True)
+        return str(2000 + sum(numbers[w] for w in words[2:]))
+    return str(1900 + sum(numbers[w] for w in words[1:] if w != "hundred"))
+
+
+def r_spelled_year(m: re.Match, ctx: Context) -> Norm | None:
+    """nineteen ninety-six / the year two thousand (broadcast transcripts)."""
+    return Norm("DATE", _spelled_year(m["word"]), explicit=True)
 
 
 def r_holiday(m: re.Match, ctx: Context) -> Norm | None:
@@ -609,7 +622,7 @@ def trigger_words() -> dict[str, frozenset[str]]:
         "MONTH": lex["months"], "WEEKDAY": lex["weekdays"], "SEASON": lex["seasons"], "POD": lex["parts_of_day"],
         "DEICTIC": [*lex["deictic_days"], "night"], "UNIT": units, "CENTURY": ["century", "centuries"],
         "QUARTER": ["quarter", "half", "period"], "DECADE": lex["decade_words"],
-        "YEARWORD": ["nineteen", "thousand"], "HOLIDAY": [w.split()[0].split("'")[0] for w in lex["holidays"]], "SET": [*lex["sets"], *lex["set_quantifiers"]],
+        "YEARWORD": ["nineteen", "thousand"], "HOLIDAY": [w.split()[0].split("'")[0] for w in lex["holidays"]], "SET": [*lex["sets"], *lex["set_quantifiers"], *(f"{pod}s" for pod in lex["parts_of_day"])],
         "CLOCK": [*lex["clock_words"], "am", "pm", "a", "p"],
         "VAGUE": [max(phrase.split(), key=len) for phrase in lex["vague"]],
     }
@@ -663,18 +676,18 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("iso", "YEAR4", r"(?P<y>YEAR)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", r_iso),
     ("month_day", "MONTH", r"(?:(?P<wd>WEEKDAY)(?:\s*,)?\s+)?(?P<mon>MONTH)\s+(?P<d>DAY)\b(?!\s*(?:%|percent|,\d|\.\d|:\d))(?:(?:\s*,)?\s+(?P<y>YEAR))?", r_month_day),
     ("day_month", "MONTH", r"(?:(?P<wd>WEEKDAY)(?:\s*,)?\s+)?(?:the\s+)?(?P<d>DAY)(?:\s+of)?\s+(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?P<y>YEAR))?", r_month_day),
-    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?:of\s+)?(?P<y>YEAR)|\s+(?:of\s+)?(?P<yshift>this|last|next)\s+year\b)?", r_month),
+    ("month", "MONTH", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>MONTH)\b(?:(?:\s*,)?\s+(?:of\s+)?(?:(?P<y>YEAR)|(?P<ys>SPELLEDYEAR))|\s+(?:of\s+)?(?P<yshift>this|last|next)\s+year\b)?", r_month),
     ("year", "YEAR4", r"(?:(?P<mod>MOD)[\s-]+)?(?:(?:fiscal|calendar|the\s+year|model\s+year)\s+)?(?P<y>YEAR)(?:\s*[-–]\s*(?P<y2>YEAR|\d\d(?!\d)))?\b", r_year),
     ("decade", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?:(?P<dec>1[5-9]\d0|20\d0)|'?(?P<short>[1-9]0))'?s\b", r_decade),
     ("decade_word", "DECADE", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<word>DECADEWORD)\b", r_decade_word),
-    ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>nineteen[\s-]+(?:hundred\s+(?:and\s+)?)?TENS(?:[\s-]+ONES)?|two\s+thousand(?:\s+(?:and\s+)?ONES)?)\b", r_spelled_year),
+    ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>SPELLEDYEAR)\b", r_spelled_year),
     ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
     ("the_weekend", "UNIT", r"\bthe\s+weekend\b", r_the_weekend),
     ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))(?=(?P<ended>\s+(?:ended|ending)\b)?)", r_the_year),
     ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
     ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR)|\s+of\s+(?P<yshift>this|last|next)\s+year\b)?", r_quarter),
     ("this_quarter", "QUARTER", r"\b(?:the\s+(?:(?P<adj>latest|current|most\s+recent|recent)\s+|(?:same|corresponding|comparable)\s+)?(?:(?P<ago>year-earlier|year-ago|year\s+earlier)\s+|(?P<y>YEAR)\s+)?|(?P<lastyears>last\s+year's)\s+)(?:quarter|period)\b(?:\s+(?P<agoafter>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?", r_this_quarter),
-    ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?P<y>YEAR))?", r_season),
+    ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?:(?P<y>YEAR)|(?P<ys>SPELLEDYEAR)))?", r_season),
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
     ("deictic", "DEICTIC", r"(?:(?:late|early|earlier|later)\s+)?(?:(?P<word>DEICTIC)|(?P<last>last)(?=\s+night))(?:\s+(?P<pod>POD))?\b", r_deictic),
     ("this_pod", "POD", r"(?:(?:later|earlier)\s+)?(?:this|the)\s+(?P<pod>morning|afternoon|evening)\b", r_this_pod),
@@ -686,7 +699,7 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("year_earlier", "UNIT", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
     ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?P<frac>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?P<frac2>\s+and\s+a\s+half)?(?:-long)?\b(?!-old)", r_duration),
     ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming)\s+(?:(?:several|a\s+few|few|many)\s+)?|(?:several|a\s+few|few|many)\s+)(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
-    ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)))\b", r_set),
+    ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)|(?P<mon>MONTH)))\b|(?P<wdn>WEEKDAY)\s+(?P<pods>(?:morning|afternoon|evening|night)s)\b", r_set),
     ("vague", "VAGUE", r"(?P<word>VAGUE)\b", r_vague),
 )
 
