@@ -622,7 +622,8 @@ def trigger_words() -> dict[str, frozenset[str]]:
         "MONTH": lex["months"], "WEEKDAY": lex["weekdays"], "SEASON": lex["seasons"], "POD": lex["parts_of_day"],
         "DEICTIC": [*lex["deictic_days"], "night"], "UNIT": units, "CENTURY": ["century", "centuries"],
         "QUARTER": ["quarter", "half", "period"], "DECADE": lex["decade_words"],
-        "YEARWORD": ["nineteen", "thousand"], "HOLIDAY": [w.split()[0].split("'")[0] for w in lex["holidays"]], "SET": [*lex["sets"], *lex["set_quantifiers"], *(f"{pod}s" for pod in lex["parts_of_day"])],
+        "YEARWORD": ["nineteen", "thousand"], "HOLIDAY": [w.split()[0].split("'")[0] for w in lex["holidays"]],
+        "SET": [*lex["sets"], *lex["set_quantifiers"], *(f"{pod}s" for pod in lex["parts_of_day"])],
         "CLOCK": [*lex["clock_words"], "am", "pm", "a", "p"],
         "VAGUE": [max(phrase.split(), key=len) for phrase in lex["vague"]],
     }
