@@ -36,6 +36,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def report(stage: str, seconds: float, articles: int, words: int) -> dict[str, float]:
+    """Print one stage's throughput as soon as it is measured, and return it."""
+    numbers = {"seconds": round(seconds, 2), "articles_per_s": rate(articles, seconds),
+               "words_per_s": rate(words, seconds)}
+    print(f"{stage:17s} {numbers['seconds']:8.2f} s  {numbers['articles_per_s']:8.1f} articles/s  "
+          f"{numbers['words_per_s']:10.1f} words/s", flush=True)
+    return numbers
+
+
 def rate(count: float, seconds: float) -> float:
     """Items per second, rounded."""
     return round(count / seconds, 1) if seconds else float("inf")
@@ -51,41 +60,34 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     args = parser.parse_args()
 
-    (loaded, report), load_seconds = timed(lambda: load_with_report(args.corpus, column_map="abp"))
+    (loaded, load_report), load_seconds = timed(lambda: load_with_report(args.corpus, column_map="abp"))
     articles = loaded.head(args.n).reset_index(drop=True)
+    print(f"load (all {len(load_report)} records): {load_seconds:.1f} s", flush=True)
     (cleaned, _removals), clean_seconds = timed(lambda: clean_corpus(articles, progress=False))
     texts = cleaned["clean_text"].tolist()
     words = sum(len(text.split()) for text in texts)
+    clean = report("clean", clean_seconds, len(texts), words)
     nlp = load_pipeline(args.model)
     list(nlp.pipe(texts[:5]))  # warm-up: first-call allocations are not throughput
 
     options = {"n_process": args.n_process, "batch_size": args.batch_size, "progress": False}
     _, bare_seconds = timed(lambda: list(nlp.pipe(texts, batch_size=args.batch_size, n_process=args.n_process)))
+    bare = report("bare nlp.pipe", bare_seconds, len(texts), words)
     with tempfile.TemporaryDirectory(prefix="presslens-bench-") as cache:
         paths.DOC_CACHE_DIR = Path(cache)
         _, cold_seconds = timed(lambda: parse_corpus(cleaned, nlp, **options))
+        cold = report("presslens cold", cold_seconds, len(texts), words)
         _, cached_seconds = timed(lambda: parse_corpus(cleaned, nlp, **options))
+        cached = report("presslens cached", cached_seconds, len(texts), words)
 
     numbers = {
-        "corpus": str(args.corpus), "articles": len(articles), "words": words, "model": model_key(nlp),
-        "records_in_file": len(report), "load_seconds_all_records": round(load_seconds, 2),
-        "clean_articles_per_s": rate(len(articles), clean_seconds),
-        "bare_pipe": {"seconds": round(bare_seconds, 2), "articles_per_s": rate(len(texts), bare_seconds),
-                      "words_per_s": rate(words, bare_seconds)},
-        "presslens_cold": {"seconds": round(cold_seconds, 2), "articles_per_s": rate(len(texts), cold_seconds),
-                           "words_per_s": rate(words, cold_seconds)},
-        "presslens_cached": {"seconds": round(cached_seconds, 2), "articles_per_s": rate(len(texts), cached_seconds),
-                             "words_per_s": rate(words, cached_seconds)},
+        "corpus": str(args.corpus), "articles": len(texts), "words": words, "model": model_key(nlp),
+        "records_in_file": len(load_report), "load_seconds_all_records": round(load_seconds, 2),
+        "clean": clean, "bare_pipe": bare, "presslens_cold": cold, "presslens_cached": cached,
         "presslens_vs_bare_throughput": round(bare_seconds / cold_seconds, 3),
         "cached_vs_cold_time": round(cached_seconds / cold_seconds, 4),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    print(f"load (all {len(report)} records): {load_seconds:.1f} s; "
-          f"clean: {numbers['clean_articles_per_s']} articles/s")
-    for stage in ("bare_pipe", "presslens_cold", "presslens_cached"):
-        s = numbers[stage]
-        print(f"{stage:17s} {s['seconds']:8.2f} s  {s['articles_per_s']:8.1f} articles/s  "
-              f"{s['words_per_s']:10.1f} words/s")
     print(f"presslens/bare throughput: {numbers['presslens_vs_bare_throughput']} (target >= 0.9); "
           f"cached/cold time: {numbers['cached_vs_cold_time']} (target < 0.05); peak RSS {numbers['peak_rss_mb']} MB")
     print(json.dumps(numbers, indent=2))
