@@ -632,11 +632,12 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
 
 
 def _to_sentence_end(doc: Doc, content: list[Token], cue: Token) -> list[Token]:
-    """Extend a forward content to the end of its sentence, stopping before a new attribution clause."""
+    """Extend a forward content to the end of its sentence, stopping at a dash, a word outside the cue's clause, or a new attribution."""
     first, last = min(t.i for t in content), max(t.i for t in content)
     sentence_end = doc[first].sent.end
+    own = {token.i for token in cue.subtree}
     for token in doc[last + 1 : sentence_end]:
-        if token.text in CONTENT_STOPS or (token.dep_ in ("conj", "cc") and token.head is cue):
+        if token.text in CONTENT_STOPS or (token.i not in own and not token.is_punct) or _is_writer_aside(token) or (token.dep_ in ("conj", "cc") and token.head is cue):
             return list(doc[first:token.i])
         if _is_cue_verb(token) and any(child.dep_ in SUBJECT_DEPS for child in token.children):
             stop = min(t.i for t in token.subtree)
@@ -652,10 +653,16 @@ def _own_clause(complement: Token) -> list[Token]:
         and any(child.dep_ in SUBJECT_DEPS for child in token.children)
         and any(QUOTE_MARK_PATTERN.match(t.text) for t in token.subtree)
     ]
+    embedded += [child for child in complement.rights if _is_writer_aside(child)]
     if not embedded:
         return list(complement.subtree)
     stop = min(min(t.i for t in token.subtree) for token in embedded)
     return [token for token in complement.subtree if token.i < stop]
+
+
+def _is_writer_aside(token: Token) -> bool:
+    """A participle clause after a comma that the writer adds to a report (", referring to the convention")."""
+    return token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > 0 and token.nbor(-1).text == ","
 
 
 def _object_tokens(cue: Token) -> list[Token]:
