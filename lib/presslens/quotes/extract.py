@@ -661,8 +661,8 @@ def _own_clause(complement: Token) -> list[Token]:
 
 
 def _is_writer_aside(token: Token) -> bool:
-    """A participle clause after a comma that the writer adds to a report (", referring to the convention")."""
-    return token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > 0 and token.nbor(-1).text == ","
+    """A reporting participle after a comma that the writer adds to a report (", referring to the convention")."""
+    return token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > 0 and token.nbor(-1).text == "," and _is_cue_verb(token)
 
 
 def _object_tokens(cue: Token) -> list[Token]:
