@@ -819,13 +819,14 @@ def _transcript_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
 
 
 def _is_headline_speaker(span: Span) -> bool:
-    """A headline lead-in naming a speaker: a few words, no verb, not opened by a determiner, a named entity."""
+    """A headline lead-in naming a speaker: a few words, no verb, not opened by a determiner, a name or title case."""
     words = [token for token in span if not token.is_punct]
     if not words or len(words) > MAX_HEADLINE_SPEAKER_TOKENS or words[0].pos_ in ("DET", "PRON"):
         return False
     if any(token.pos_ in ("VERB", "AUX") for token in words):
         return False
-    return any(token.ent_type_ in HEADLINE_SPEAKER_ENTS for token in words)
+    named = any(token.ent_type_ in HEADLINE_SPEAKER_ENTS for token in words)
+    return named or all(token.is_title or token.is_upper or token.text in ("'s", "’s") for token in words)
 
 
 def _headline_drafts(doc: Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
