@@ -671,7 +671,7 @@ def _object_tokens(cue: Token) -> list[Token]:
     for child in cue.rights:
         if child.dep_ in OBJECT_DEPS:
             tokens.extend(child.subtree)
-        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPOSITIONS:
+        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPOSITIONS + lexicons.object_prepositions(cue.lemma_):
             tokens.extend(token for grand in child.children if grand.dep_ in ("pobj", "pcomp") for token in grand.subtree)
     return tokens
 

@@ -31,12 +31,13 @@ def _reporting_cues() -> dict[str, dict[str, Any]]:
                 "note": entry.get("note", ""),
                 "xcomp": bool(entry.get("xcomp", False)),
                 "object": bool(entry.get("object", False)),
+                "prepositions": tuple(entry.get("prepositions", ())),
             }
     return cues
 
 
 def reporting_verbs() -> dict[str, dict[str, Any]]:
-    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp, object}."""
+    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp, object, prepositions}."""
     return {lemma: dict(entry) for lemma, entry in _reporting_cues().items()}
 
 
@@ -53,6 +54,11 @@ def xcomp_lemmas() -> frozenset[str]:
 def object_lemmas() -> frozenset[str]:
     """Reporting verbs whose noun-phrase object is their content ("described the plan")."""
     return frozenset(lemma for lemma, entry in _reporting_cues().items() if entry["object"])
+
+
+def object_prepositions(lemma: str) -> tuple[str, ...]:
+    """Prepositions beyond the defaults whose object is a reporting verb's content ("referred to X")."""
+    return _reporting_cues().get(lemma.lower(), {}).get("prepositions", ())
 
 
 def cue_phrases() -> tuple[tuple[str, ...], ...]:
