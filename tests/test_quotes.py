@@ -123,3 +123,18 @@ def test_extract_quotes_returns_attribution_records(seed_docs) -> None:
     explained = next(record for record in records if record.cue_text == "explained")
     assert (explained.speaker_mention, explained.speaker, explained.resolution) == ("he", "Vladimir Putin", "pronoun")
     assert explained.content.startswith("The temperature of the striking elements")
+
+
+def test_reporting_verbs_per_outlet_flag_putins_threat_in_otenge(quotes: pd.DataFrame) -> None:
+    from presslens.quotes import evaluative_share, reporting_verbs_by_outlet, statements_side_by_side, statements_table
+
+    verbs = reporting_verbs_by_outlet(quotes)
+    threatened = verbs[(verbs["outlet"] == "Otenge") & (verbs["cue_lemma"] == "threaten")]
+    assert len(threatened) == 1 and bool(threatened["evaluative"].iloc[0])
+    assert not verbs["cue_lemma"].isin(["", "dash", "colon"]).any()
+    shares = evaluative_share(quotes).set_index("outlet")
+    assert shares.loc["Otenge", "count"] >= 1
+    assert shares.loc["Otenge", "ci_low"] <= shares.loc["Otenge", "share"] <= shares.loc["Otenge", "ci_high"]
+    side = statements_side_by_side(statements_table(quotes), quotes)
+    tokayev = side[side["speaker"].str.contains("Tokayev")]
+    assert {"Otenge", "The Times of Central Asia"} <= set(tokayev["outlet"])

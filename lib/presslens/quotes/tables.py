@@ -13,6 +13,9 @@ from presslens.quotes.extract import Attribution, extract_quotes
 from presslens.quotes.lexicons import reporting_verbs
 from presslens.quotes.speakers import canonicalise
 
+#: Cue lemmas that are not reporting verbs ("" for none, "dash" for a dash lead-in, "colon" for a headline).
+NON_VERB_CUES = frozenset({"", "dash", "colon"})
+
 QUOTE_COLUMNS = [
     "article_id", "outlet", "quote_id", "kind", "content", "cue", "cue_lemma", "cue_category", "evaluative",
     "speaker_mention", "speaker", "speaker_id", "speaker_type", "speaker_category", "roles", "resolution",
@@ -94,3 +97,28 @@ def top_speakers(quotes: pd.DataFrame, per_outlet: int = 5) -> pd.DataFrame:
     totals = quotes.groupby("outlet").size().rename("n")
     counts = counts.join(totals, on="outlet").sort_values(["outlet", "quotes", "speaker"], ascending=[True, False, True])
     return counts.groupby("outlet", sort=True).head(per_outlet).reset_index(drop=True)
+
+
+def reporting_verbs_by_outlet(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: how often each reporting verb frames an attribution, and whether it is evaluative."""
+    with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)]
+    counts = with_verb.groupby(["outlet", "cue_lemma", "evaluative"]).size().rename("count").reset_index()
+    return counts.sort_values(["outlet", "count", "cue_lemma"], ascending=[True, False, True], ignore_index=True)
+
+
+def evaluative_share(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: the share of verb-framed attributions whose verb is evaluative, with a Wilson interval."""
+    with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)]
+    return stats.share_table(with_verb, "outlet", "evaluative")
+
+
+def statements_side_by_side(statements: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per member of each cross-outlet statement group: its outlet, cue and wording."""
+    by_id = quotes.set_index("quote_id")
+    rows = [
+        {"statement_id": group.statement_id, "speaker": group.speaker, "min_score": group.min_score,
+         "outlet": by_id.at[quote_id, "outlet"], "cue": by_id.at[quote_id, "cue"],
+         "wording": by_id.at[quote_id, "content"]}
+        for group in statements.itertuples() for quote_id in group.quote_ids.split("; ")
+    ]
+    return pd.DataFrame(rows, columns=["statement_id", "speaker", "min_score", "outlet", "cue", "wording"])
