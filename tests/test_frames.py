@@ -170,3 +170,13 @@ def test_reporting_verbs_come_from_quotes_lexicon(seed_study, seed_docs):
     shares = devices.evaluative_share(seed_docs, seed_study.articles)
     assert set(shares["outlet"]) <= set(seed_study.articles["outlet"])
     assert shares["small_n"].all()
+
+
+def test_short_frame_labels_are_readable_and_unique() -> None:
+    from presslens.frames import frame_names
+    from presslens.frames.plots import short_name
+
+    labels = [short_name(frame) for frame in frame_names()]
+    assert short_name("Security_and_defense") == "Security & defense"
+    assert short_name("Legality_Constitutionality_and_jurisprudence") == "Legality"
+    assert len(set(labels)) == len(labels) == 14 and not any("_" in label for label in labels)
