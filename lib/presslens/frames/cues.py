@@ -12,7 +12,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span
 
 from presslens import stats
-from presslens.frames.lexicon import FRAMES_FILE, Entry, LexiconMatcher, make_entry, read_yaml
+from presslens.frames.lexicon import FRAMES_FILE, Entry, LexiconMatcher, make_entry, matches_in_sentences, read_yaml
 from presslens.nlp import load_pipeline
 
 
@@ -65,15 +65,9 @@ def is_content(sentence: Span) -> bool:
 
 def tag_frames(doc: Doc, matcher: LexiconMatcher | None = None) -> list[FrameCue]:
     """Every frame cue in a parsed Doc, with its sentence as evidence."""
-    matcher = matcher or frame_matcher()
-    sentences = sentence_spans(doc)
-    sentence_of = {token.i: index for index, sentence in enumerate(sentences) for token in sentence}
-    cues = []
-    for entry, span in matcher(doc):
-        index = sentence_of[span.start]
-        cues.append(FrameCue(doc._.article_id, entry.label, span.text, span.start_char, span.end_char,
-                             index, sentences[index].text.strip(), entry.key, entry.note))
-    return cues
+    return [FrameCue(doc._.article_id, entry.label, span.text, span.start_char, span.end_char, index, sentence,
+                     entry.key, entry.note)
+            for entry, span, index, sentence in matches_in_sentences(doc, matcher or frame_matcher())]
 
 
 def sentence_frames(doc: Doc, matcher: LexiconMatcher | None = None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from presslens import stats
 from presslens.frames.cues import sentence_spans, with_outlet
-from presslens.frames.lexicon import LABELS_FILE, LexiconMatcher, make_entry, read_yaml
+from presslens.frames.lexicon import LABELS_FILE, LexiconMatcher, make_entry, matches_in_sentences, read_yaml
 from presslens.nlp import load_pipeline
 
 #: Parts of speech whose lemmas count as vocabulary for the distinctive-terms comparison.
@@ -120,15 +120,9 @@ def naming_matcher(path: Path = LABELS_FILE) -> LexiconMatcher:
 
 def name_mentions(doc: Doc, matcher: LexiconMatcher | None = None) -> list[NameMention]:
     """Every mention of a configured referent in a Doc, with the name used and its sentence."""
-    matcher = matcher or naming_matcher()
-    sentences = sentence_spans(doc)
-    sentence_of = {token.i: index for index, sentence in enumerate(sentences) for token in sentence}
-    mentions = []
-    for entry, span in matcher(doc):
-        index = sentence_of[span.start]
-        mentions.append(NameMention(doc._.article_id, entry.label, entry.entry_id, span.text, span.start_char,
-                                    span.end_char, index, sentences[index].text.strip(), entry.note))
-    return mentions
+    return [NameMention(doc._.article_id, entry.label, entry.entry_id, span.text, span.start_char, span.end_char,
+                        index, sentence, entry.note)
+            for entry, span, index, sentence in matches_in_sentences(doc, matcher or naming_matcher())]
 
 
 def mention_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:

@@ -94,3 +94,11 @@ class LexiconMatcher:
                 by_label.setdefault(label, []).append(Span(doc, start, end, label=key))
         found = [(self.entries[span.label_], span) for spans in by_label.values() for span in filter_spans(spans)]
         return sorted(found, key=lambda pair: (pair[1].start, pair[0].label))
+
+
+def matches_in_sentences(doc: Doc, matcher: LexiconMatcher) -> list[tuple[Entry, Span, int, str]]:
+    """Every lexicon match of a Doc with the index and text of the sentence it stands in."""
+    sentences = list(doc.sents)
+    sentence_of = {token.i: index for index, sentence in enumerate(sentences) for token in sentence}
+    return [(entry, span, sentence_of[span.start], sentences[sentence_of[span.start]].text.strip())
+            for entry, span in matcher(doc)]
