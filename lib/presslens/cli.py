@@ -29,6 +29,13 @@ def output_path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
 
+def add_eval_options(parser: argparse.ArgumentParser, *, data_help: str, predictions_help: str) -> None:
+    """The options every ``presslens eval`` command shares: --data (required), --predictions and --quiet."""
+    parser.add_argument("--data", type=existing_path, required=True, help=data_help)
+    parser.add_argument("--predictions", type=output_path, help=predictions_help)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def _import_analyses() -> None:
     """Import every analysis package present so that its commands register."""
     for name in ANALYSES:

@@ -152,25 +152,18 @@ def naming_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFram
 
 
 def reporting_cue_records(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Every attribution's reporting cue (from presslens.quotes) with its lexicon category and evaluative flag."""
-    from presslens.quotes import extract_quotes, reporting_verbs
+    """Every verb-framed attribution's reporting cue (from presslens.quotes), its category, flag and note."""
+    from presslens.quotes import quotes_table, reporting_verbs
+    from presslens.quotes.tables import NON_VERB_CUES
 
-    lexicon = reporting_verbs()
-    rows = []
-    for article_id in articles["id"]:
-        if article_id not in docs:
-            continue
-        for quote in extract_quotes(docs[article_id]):
-            if quote.cue_lemma:
-                entry = lexicon.get(quote.cue_lemma, {})
-                rows.append({"article_id": article_id, "cue": quote.cue_text, "cue_lemma": quote.cue_lemma,
-                             "category": entry.get("category", "unlisted"),
-                             "evaluative": bool(entry.get("evaluative", False)), "note": entry.get("note", ""),
-                             "start_char": quote.cue_start, "end_char": quote.cue_end,
-                             "sentence_index": quote.sentence_index, "sentence": quote.sentence})
-    columns = ["article_id", "cue", "cue_lemma", "category", "evaluative", "note", "start_char", "end_char",
-               "sentence_index", "sentence"]
-    return with_outlet(pd.DataFrame(rows, columns=columns), articles)
+    quotes = quotes_table(docs, articles)
+    with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)]
+    notes = {lemma: entry.get("note", "") for lemma, entry in reporting_verbs().items()}
+    records = with_verb.rename(columns={"cue_category": "category", "cue_start": "start_char", "cue_end": "end_char"})
+    records = records.assign(category=records["category"].replace("", "unlisted"),
+                             evaluative=records["evaluative"].astype(bool), note=records["cue_lemma"].map(notes))
+    return records[["article_id", "outlet", "cue", "cue_lemma", "category", "evaluative", "note", "start_char",
+                    "end_char", "sentence_index", "sentence"]].reset_index(drop=True)
 
 
 def reporting_verb_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
@@ -193,10 +186,7 @@ def reporting_verb_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.
 
 
 def evaluative_share(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet: share of reporting cues that are evaluative ("claimed", "threatened"), Wilson CI, small-n."""
-    cues_found = reporting_cue_records(docs, articles).assign(evaluative=lambda t: t["evaluative"].astype(bool))
-    table = stats.share_table(cues_found, "outlet", "evaluative")
-    n_articles = cues_found.groupby("outlet")["article_id"].nunique()
-    table["n_articles"] = table["outlet"].map(n_articles)
-    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
-    return table
+    """Per outlet: share of reporting cues that are evaluative ("claimed", "threatened"); see presslens.quotes."""
+    from presslens.quotes import evaluative_share as share_of_evaluative, quotes_table
+
+    return share_of_evaluative(quotes_table(docs, articles))

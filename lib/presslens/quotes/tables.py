@@ -107,9 +107,15 @@ def reporting_verbs_by_outlet(quotes: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluative_share(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet: the share of verb-framed attributions whose verb is evaluative, with a Wilson interval."""
-    with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)]
-    return stats.share_table(with_verb, "outlet", "evaluative")
+    """Per outlet: share of verb-framed attributions whose verb is evaluative, Wilson interval, n articles.
+
+    ``small_n`` is set when either the attributions or the articles behind them are too few.
+    """
+    with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)].astype({"evaluative": bool})
+    table = stats.share_table(with_verb, "outlet", "evaluative")
+    table["n_articles"] = table["outlet"].map(with_verb.groupby("outlet")["article_id"].nunique())
+    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
+    return table
 
 
 def statements_side_by_side(statements: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:

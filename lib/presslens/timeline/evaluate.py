@@ -117,10 +117,8 @@ def run_timex(args: argparse.Namespace) -> dict[str, object]:
 
 def _timex_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `presslens eval timex`."""
-    parser.add_argument("--data", type=cli.existing_path, required=True,
-                        help="folder of TimeML .tml (or CAT .xml) documents, searched recursively")
-    parser.add_argument("--predictions", type=cli.output_path, help="write predictions here (JSON lines)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    cli.add_eval_options(parser, data_help="folder of TimeML .tml (or CAT .xml) documents, searched recursively",
+                         predictions_help="write predictions here (JSON lines)")
 
 
 registry.evaluators.register("timex", func=registry.Command(

@@ -186,10 +186,9 @@ def run_timeline(args: argparse.Namespace) -> dict[str, object]:
 
 def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `presslens eval timeline`."""
-    parser.add_argument("--data", type=cli.existing_path, required=True,
-                        help="the SemEval-2015 Task 4 folder (gold timelines and track A TimeML documents)")
-    parser.add_argument("--predictions", type=cli.output_path, help="write per-mention dates (JSON lines)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    cli.add_eval_options(parser,
+                         data_help="the SemEval-2015 Task 4 folder (gold timelines and track A TimeML documents)",
+                         predictions_help="write per-mention dates (JSON lines)")
 
 
 registry.evaluators.register("timeline", func=registry.Command(
