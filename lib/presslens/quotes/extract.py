@@ -33,6 +33,8 @@ DASHES = "―—–"
 #: dependents of a cue that make up a nominal content, and the prepositions that introduce one
 OBJECT_DEPS = ("dobj", "oprd", "xcomp")
 OBJECT_PREPOSITIONS = ("about", "for", "of", "on")
+#: prepositions after an object that say what the speaker calls it ("described X as Y")
+PREDICATE_PREPOSITIONS = ("as",)
 #: a transcript line: an upper-case speaker name, a colon, then what they said, to the end of the paragraph
 TRANSCRIPT_LINE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,40}[A-Z.])(:)[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
 #: marks after a reported clause that end its content ("said A — no different from ...", "said A; B")
@@ -52,6 +54,10 @@ ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof
 MAX_FRAME_TOKENS_BEFORE_CUE = 16
 MIN_DIRECT_WORDS = 4
 NOMINAL_POS = ("PROPN", "NOUN", "PRON")
+#: dependents that, after a comma at the end of a content, are the writer's aside rather than the report
+TRAILING_ASIDE_DEPS = ("relcl",)
+#: finite verb tags: past, present third person, present other
+FINITE_TAGS = ("VBD", "VBZ", "VBP")
 
 
 @dataclass
@@ -600,7 +606,7 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     before = [child for child in complements if child.i < cue.i and _framed_after(doc, cue, child)]
     complements = after[:1] or before[-1:]  # the nearest complement; a second one is a parse error
     if complements:
-        content = [token for child in complements for token in _own_clause(child)]
+        content = [token for child in complements for token in _own_clause(child)] + _addressee(cue, complements[0])
         if not content:
             return None
         if complements[0].i > cue.i:
@@ -617,7 +623,7 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
         nominal_content = True  # a named object is content on its own ("endorsed Cruz")
     else:
         return None
-    content_span = _span(doc, content)
+    content_span = _span(doc, _without_trailing_aside(doc, content) if nominal_content else content)
     if content_span is None or len(content_span) < 2 and not (nominal_content and content_span.root.pos_ == "PROPN"):
         return None
     subject = _subject(cue)
@@ -638,10 +644,12 @@ def _to_sentence_end(doc: Doc, content: list[Token], cue: Token) -> list[Token]:
     own = {token.i for token in cue.subtree}
     for token in doc[last + 1 : sentence_end]:
         if token.text in CONTENT_STOPS or (token.i not in own and not token.is_punct) or _is_writer_aside(token) or (token.dep_ in ("conj", "cc") and token.head is cue):
-            return list(doc[first:token.i])
+            return _drop_dangling(list(doc[first:token.i]))
+        if _is_coordinated_report(token, cue):
+            return _drop_dangling(list(doc[first : min(t.i for t in token.subtree)]))
         if _is_cue_verb(token) and any(child.dep_ in SUBJECT_DEPS for child in token.children):
             stop = min(t.i for t in token.subtree)
-            return list(doc[first : max(stop, last + 1)])
+            return _drop_dangling(list(doc[first : max(stop, last + 1)]))
     return list(doc[first:sentence_end])
 
 
@@ -654,10 +662,51 @@ def _own_clause(complement: Token) -> list[Token]:
         and any(QUOTE_MARK_PATTERN.match(t.text) for t in token.subtree)
     ]
     embedded += [child for child in complement.rights if _is_writer_aside(child)]
+    embedded += [token for token in complement.subtree if _is_coordinated_report(token, complement.head)]
     if not embedded:
         return list(complement.subtree)
     stop = min(min(t.i for t in token.subtree) for token in embedded)
-    return [token for token in complement.subtree if token.i < stop]
+    return _drop_dangling([token for token in complement.subtree if token.i < stop])
+
+
+def _is_coordinated_report(token: Token, cue: Token) -> bool:
+    """A reporting verb conjoined inside a content in the cue's own tense: a second report, not part of the first.
+
+    "Trump said he would order a review and warned against hackers" (the parser hangs "warned" on "order"),
+    "Republicans said they were convinced and Democrats accused the GOP of ...".
+    """
+    if token.dep_ != "conj" or token.i <= cue.i or not _is_cue_verb(token):
+        return False
+    if token.tag_ != cue.tag_ or token.tag_ not in FINITE_TAGS:
+        return False
+    named_subject = any(child.dep_ in SUBJECT_DEPS and child.pos_ in ("PROPN", "NOUN") for child in token.children)
+    return named_subject or token.head.tag_ != token.tag_
+
+
+def _drop_dangling(tokens: list[Token]) -> list[Token]:
+    """Drop a coordinator or punctuation left at the end of a cut content ("... defenses and")."""
+    while tokens and (tokens[-1].pos_ == "CCONJ" or tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _without_trailing_aside(doc: Doc, content: list[Token]) -> list[Token]:
+    """A nominal content without the writer's comment on it after a comma ("praised the plan, which ...")."""
+    if not content:
+        return content
+    first, last = min(t.i for t in content), max(t.i for t in content)
+    for token in doc[first + 2 : last + 1]:
+        if token.dep_ in TRAILING_ASIDE_DEPS and doc[min(t.i for t in token.subtree) - 1].text == "," and max(t.i for t in token.subtree) >= last - 1:
+            if not any(QUOTE_MARK_PATTERN.match(t.text) or _is_cue_verb(t) for t in token.subtree):
+                return _drop_dangling(list(doc[first : min(t.i for t in token.subtree)]))
+    return content
+
+
+def _addressee(cue: Token, complement: Token) -> list[Token]:
+    """The object an infinitive content is addressed to: "urged supporters | to monitor polling places"."""
+    if complement.dep_ != "xcomp":
+        return []
+    return [token for child in cue.children if child.dep_ == "dobj" and cue.i < child.i < complement.i for token in child.subtree]
 
 
 def _is_writer_aside(token: Token) -> bool:
@@ -669,11 +718,23 @@ def _object_tokens(cue: Token) -> list[Token]:
     """Nominal content of a cue: its objects ("described X", "called X Y") or "about/for X" phrases."""
     tokens: list[Token] = []
     for child in cue.rights:
+        if child.text == "," and tokens:
+            break  # what follows a comma comments on the content ("endorsed Clinton on Thursday, another example of ...")
+        if _is_time_phrase(child):
+            continue
         if child.dep_ in OBJECT_DEPS:
             tokens.extend(child.subtree)
         elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPOSITIONS + lexicons.object_prepositions(cue.lemma_):
             tokens.extend(token for grand in child.children if grand.dep_ in ("pobj", "pcomp") for token in grand.subtree)
+        elif child.dep_ == "prep" and child.lower_ in PREDICATE_PREPOSITIONS and tokens:
+            tokens.extend(child.subtree)  # "criticized the law as a “crazy system”": what the object is called
     return tokens
+
+
+def _is_time_phrase(token: Token) -> bool:
+    """A time adjunct ("on Thursday", "last week"): a date or time, bare or as the object of a preposition."""
+    objects = [child for child in token.children if child.dep_ == "pobj"] if token.dep_ == "prep" else [token]
+    return bool(objects) and all(obj.ent_type_ in ("DATE", "TIME") for obj in objects)
 
 
 def _framed_after(doc: Doc, cue: Token, complement: Token) -> bool:
