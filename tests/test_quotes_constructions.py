@@ -55,6 +55,9 @@ def _best(gold: frozenset[int], found: list[frozenset[int]]) -> frozenset[int]:
         # the addressee of an appeal belongs to its infinitive content
         ("breitbart_2016-09-30_the-latest-trump-urges-supporter", "urges", "supporters to monitor"),
         ("breitbart_2016-09-30_the-latest-trump-urges-supporter", "is also encouraging", "his supporters at a rally"),
+        # ... and a second predicate of the speaker ("..., and criticized ...") ends it
+        ("huff-post_2016-09-22_trump-the-dealmaker-could-addres", "urged", "Republicans to join the ranks"),
+        ("huff-post_2016-09-22_trump-the-dealmaker-could-addres", "criticized", "the party’s lack of"),
         # a nominal content ends before the writer's relative clause about it
         ("huff-post_2016-09-22_trump-the-dealmaker-could-addres", "has acknowledged", "the reality of climate change"),
         # what the speaker calls the object ("as ...", "likened X to Y") is part of the content
@@ -62,6 +65,10 @@ def _best(gold: frozenset[int], found: list[frozenset[int]]) -> frozenset[int]:
         ("nyt_2016-09-19_old-hands-help-russia-navigate-u", "likened", "RT to the BBC"),
         # a time adjunct and the comment after a comma are not part of a nominal content
         ("politico_2016-09-30_flight-attendants-union-endorses", "endorsed", "Hillary Clinton for president"),
+        # a reporting noun's that-clause ("Trump's claim that ...", "warnings from his attorney that ...")
+        ("breitbart_2016-09-29_politifact-donald-trump-is-right", "claim", "that there have been “thousands of shootings” in gun"),
+        ("breitbart_2016-10-03_the-latest-trump-s-leaked-taxes-", "report", "that Donald Trump had a net loss"),
+        ("politico_2016-09-22_house-panel-votes-to-hold-clinto", "repeated warnings from", "that the showdown was fruitless"),
     ],
 )
 def test_content_extent_matches_gold_exactly(nlp, name: str, cue: str, starts: str) -> None:

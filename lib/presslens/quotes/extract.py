@@ -56,6 +56,10 @@ MIN_DIRECT_WORDS = 4
 NOMINAL_POS = ("PROPN", "NOUN", "PRON")
 #: dependents that, after a comma at the end of a content, are the writer's aside rather than the report
 TRAILING_ASIDE_DEPS = ("relcl",)
+#: dependencies through which a that-clause hangs off a reporting noun ("the claim that ...")
+NOUN_CLAUSE_DEPS = ("acl", "relcl", "ccomp", "appos")
+#: prepositions that introduce the holder of a reporting noun ("warnings from Democrats that ...")
+HOLDER_PREPOSITIONS = ("by", "from")
 #: finite verb tags: past, present third person, present other
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
 
@@ -637,20 +641,77 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue(cue_tokens, speaker, lemma))
 
 
+def _is_cue_noun(token: Token) -> bool:
+    """A noun whose lemma is a reporting noun ("claim", "statement", "belief")."""
+    return token.pos_ == "NOUN" and token.lemma_.lower() in lexicons.noun_lemmas()
+
+
+def _indirect_from_noun(doc: Doc, cue: Token) -> _Draft | None:
+    """A nominal attribution: a reporting noun with a that-clause ("Trump's claim that there have been ...")."""
+    that_at = cue.i + 1
+    if that_at < len(doc) and doc[that_at].head.i == cue.i and doc[that_at].lower_ in HOLDER_PREPOSITIONS:
+        that_at = max(token.i for token in doc[that_at].subtree) + 1  # "warnings from Democrats that ..."
+    if that_at >= len(doc) or doc[that_at].lower_ != "that":
+        return None
+    clauses = [
+        child for child in cue.rights
+        if child.dep_ in NOUN_CLAUSE_DEPS and any(grand.dep_ == "mark" and grand.i == that_at for grand in child.children)
+    ]
+    if not clauses:
+        return None
+    content_span = _span(doc, _own_clause(clauses[0]))
+    if content_span is None or len(content_span) < 3:
+        return None
+    holder = _noun_holder(doc, cue)
+    speaker = _speaker_span(doc, holder) if holder is not None else None
+    return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue([cue], speaker, cue.lemma_.lower()))
+
+
+def _noun_holder(doc: Doc, cue: Token) -> Token | None:
+    """Whose claim a reporting noun is: a possessor ("Trump's claim"), a name before it ("a Times report"),
+    "by X", or the subject of the verb it is the object of ("Trump made the claim that ...")."""
+    if cue.i >= 2 and doc[cue.i - 1].tag_ == "POS":
+        return _np_head(doc[cue.i - 2])
+    for child in cue.lefts:
+        if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ == "PROPN"):
+            return child
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ in HOLDER_PREPOSITIONS:
+            objects = [grand for grand in child.children if grand.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    if cue.dep_ == "dobj" and cue.head.pos_ == "VERB":
+        return _subject(cue.head)
+    return None
+
+
 def _to_sentence_end(doc: Doc, content: list[Token], cue: Token) -> list[Token]:
     """Extend a forward content to the end of its sentence, stopping at a dash, a word outside the cue's clause, or a new attribution."""
     first, last = min(t.i for t in content), max(t.i for t in content)
     sentence_end = doc[first].sent.end
     own = {token.i for token in cue.subtree}
     for token in doc[last + 1 : sentence_end]:
-        if token.text in CONTENT_STOPS or (token.i not in own and not token.is_punct) or _is_writer_aside(token) or (token.dep_ in ("conj", "cc") and token.head is cue):
+        if token.text in CONTENT_STOPS or (token.i not in own and not token.is_punct) or _is_writer_aside(token):
             return _drop_dangling(list(doc[first:token.i]))
+        if _is_second_predicate(token, cue):
+            return _drop_dangling(list(doc[first : max(min(t.i for t in token.subtree), last + 1)]))
         if _is_coordinated_report(token, cue):
             return _drop_dangling(list(doc[first : min(t.i for t in token.subtree)]))
         if _is_cue_verb(token) and any(child.dep_ in SUBJECT_DEPS for child in token.children):
             stop = min(t.i for t in token.subtree)
             return _drop_dangling(list(doc[first : max(stop, last + 1)]))
     return list(doc[first:sentence_end])
+
+
+def _is_second_predicate(token: Token, cue: Token) -> bool:
+    """A verb conjoined to the cue in its tense, or another reporting verb: the speaker does or says something else.
+
+    "says people may not like the answer, but insists ..." ends the first content; "said that A, make B and
+    unite C" (infinitives) and "said it was not, and that ..." (a second that-clause) continue it.
+    """
+    if token.dep_ != "conj" or token.head.i != cue.i or any(child.dep_ == "mark" for child in token.children):
+        return False
+    return token.tag_ == cue.tag_ or _is_cue_verb(token)
 
 
 def _own_clause(complement: Token) -> list[Token]:
@@ -811,9 +872,9 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
         if draft is not None:
             drafts.append(draft)
     for token in doc:
-        if not _is_cue_verb(token) or token.i in used_cues or token.i in phrase_tokens or _inside(token.idx, taken):
+        if token.i in used_cues or token.i in phrase_tokens or _inside(token.idx, taken):
             continue
-        draft = _indirect_from_verb(doc, token)
+        draft = _indirect_from_verb(doc, token) if _is_cue_verb(token) else _indirect_from_noun(doc, token) if _is_cue_noun(token) else None
         if draft is not None:
             drafts.append(draft)
     return _outermost(drafts)

@@ -36,9 +36,27 @@ def _reporting_cues() -> dict[str, dict[str, Any]]:
     return cues
 
 
+@lru_cache(maxsize=1)
+def _reporting_nouns() -> dict[str, dict[str, Any]]:
+    """Reporting nouns ("claim", "statement") -> category, evaluative, note (cached)."""
+    raw = _read(REPORTING_VERBS_FILE).get("nouns") or {}
+    return {
+        str(lemma).lower(): {"category": entry["category"], "evaluative": bool(entry.get("evaluative", False)), "note": entry.get("note", "")}
+        for lemma, entry in raw.items()
+    }
+
+
 def reporting_verbs() -> dict[str, dict[str, Any]]:
-    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp, object, prepositions}."""
-    return {lemma: dict(entry) for lemma, entry in _reporting_cues().items()}
+    """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp, object, prepositions}.
+
+    Reporting nouns are included (category, evaluative, note) where no verb or phrase has the same lemma.
+    """
+    return {lemma: dict(entry) for lemma, entry in {**_reporting_nouns(), **_reporting_cues()}.items()}
+
+
+def noun_lemmas() -> frozenset[str]:
+    """Reporting nouns whose that-clause is an attribution's content ("the claim that ..."), and verb lemmas used as nouns."""
+    return frozenset(_reporting_nouns())
 
 
 def verb_lemmas() -> frozenset[str]:
