@@ -69,6 +69,10 @@ def _best(gold: frozenset[int], found: list[frozenset[int]]) -> frozenset[int]:
         ("breitbart_2016-09-29_politifact-donald-trump-is-right", "claim", "that there have been “thousands of shootings” in gun"),
         ("breitbart_2016-10-03_the-latest-trump-s-leaked-taxes-", "report", "that Donald Trump had a net loss"),
         ("politico_2016-09-22_house-panel-votes-to-hold-clinto", "repeated warnings from", "that the showdown was fruitless"),
+        # a clause-final frame reports the whole sentence before it, not only the conjunct the parser hangs on it
+        ("breitbart_2016-09-12_stealth-over-health-hillary-clin", "said", "Clinton’s van was supposed"),
+        # "according to" a long noun phrase (apposition, relative clause): the content resumes after all of it
+        ("politico_2016-10-04_trump-not-walking-the-walk-on-hi", "according to", "Some average Americans"),
     ],
 )
 def test_content_extent_matches_gold_exactly(nlp, name: str, cue: str, starts: str) -> None:

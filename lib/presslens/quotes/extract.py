@@ -615,6 +615,8 @@ def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
             return None
         if complements[0].i > cue.i:
             content = _to_sentence_end(doc, content, complements[0].head)
+        elif cue.dep_ == "ROOT":
+            content = list(doc[cue.sent.start : max(token.i for token in content) + 1])  # "A, but B, X said": all of it
     elif _is_parenthetical(doc, cue):
         subject = _subject(cue)
         speaker = _speaker_span(doc, subject) if subject is not None else None
@@ -832,12 +834,18 @@ def _comma_before(doc: Doc, cue: Token) -> bool:
     return first > cue.sent.start and doc[first - 1].text in (",", "—", "–")
 
 
+def _phrase_object_end(phrase: Span) -> int:
+    """Token index after the whole noun phrase a multi-word cue introduces, its appositions and clauses included."""
+    objects = [child for child in phrase[-1].children if child.dep_ in ("pobj", "dobj")]
+    return max((max(token.i for token in obj.subtree) + 1 for obj in objects), default=phrase.end)
+
+
 def _indirect_from_phrase(doc: Doc, start: int, end: int, lemma: str) -> _Draft | None:
     """Indirect speech introduced by a multi-word cue: the rest of the sentence around "according to X"."""
     phrase = doc[start:end]
     source = _phrase_source(doc, phrase)
     sentence = phrase.sent
-    frame_end = source.end if source is not None else end
+    frame_end = max(_phrase_object_end(phrase), source.end if source is not None else end)
     pieces = [list(doc[sentence.start : start]), list(doc[frame_end : sentence.end])]
     segments = []
     for piece in pieces:
