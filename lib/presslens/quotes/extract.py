@@ -713,7 +713,7 @@ def _is_second_predicate(token: Token, cue: Token) -> bool:
     """
     if token.dep_ != "conj" or token.head.i != cue.i or any(child.dep_ == "mark" for child in token.children):
         return False
-    return token.tag_ == cue.tag_ or _is_cue_verb(token)
+    return _tense(token) == _tense(cue) or _is_cue_verb(token)
 
 
 def _own_clause(complement: Token) -> list[Token]:
@@ -738,12 +738,19 @@ def _is_coordinated_report(token: Token, cue: Token) -> bool:
     "Trump said he would order a review and warned against hackers" (the parser hangs "warned" on "order"),
     "Republicans said they were convinced and Democrats accused the GOP of ...".
     """
-    if token.dep_ != "conj" or token.i <= cue.i or not _is_cue_verb(token):
-        return False
-    if token.tag_ != cue.tag_ or token.tag_ not in FINITE_TAGS:
+    if token.dep_ != "conj" or token.i <= cue.i or not _is_cue_verb(token) or any(child.dep_ == "mark" for child in token.children):
+        return False  # "said A and that B": a second complement of the same report
+    tense = _tense(token)
+    if tense != _tense(cue) or tense not in FINITE_TAGS:
         return False
     named_subject = any(child.dep_ in SUBJECT_DEPS and child.pos_ in ("PROPN", "NOUN") for child in token.children)
-    return named_subject or token.head.tag_ != token.tag_
+    return named_subject or _tense(token.head) != tense
+
+
+def _tense(verb: Token) -> str:
+    """The tag that carries a verb's tense: its do-support auxiliary's ("did not suggest": VBD), else its own."""
+    supporting = [child for child in verb.lefts if child.dep_ == "aux" and child.lemma_ == "do"]
+    return supporting[0].tag_ if supporting else verb.tag_
 
 
 def _drop_dangling(tokens: list[Token]) -> list[Token]:
