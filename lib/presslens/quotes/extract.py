@@ -238,7 +238,12 @@ def _span(doc: Doc, tokens: list[Token]) -> Span | None:
 
 def _is_cue_verb(token: Token) -> bool:
     """A verb whose lemma is a reporting verb."""
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicons.verb_lemmas() and token.dep_ != "aux"
+    return token.pos_ in ("VERB", "AUX") and _lemma(token) in lexicons.verb_lemmas() and token.dep_ != "aux"
+
+
+def _lemma(token: Token) -> str:
+    """A token's lower-case lemma, corrected by the lexicon where the lemmatizer errs ("hoped" -> "hop")."""
+    return lexicons.corrected_lemma(token.lower_) or token.lemma_.lower()
 
 
 def _subject(verb: Token) -> Token | None:
@@ -327,7 +332,7 @@ def _frame_cue(doc: Doc, tokens: list[Token], nearest_last: bool) -> _Cue | None
         if subject is not None:
             subject = _np_head(subject)
     speaker = _speaker_span(doc, subject, allowed) if subject is not None else None
-    return _Cue([cue] + [p for p in cue.children if p.dep_ == "prt"], speaker, cue.lemma_.lower())
+    return _Cue([cue] + [p for p in cue.children if p.dep_ == "prt"], speaker, _lemma(cue))
 
 
 def _could_be_speaker(token: Token) -> bool:
@@ -602,7 +607,7 @@ def _parenthetical_segments(doc: Doc, cue: Token) -> list[tuple[int, int]]:
 
 def _indirect_from_verb(doc: Doc, cue: Token) -> _Draft | None:
     """Indirect speech of a reporting verb: its clausal complement, or the clause it closes."""
-    lemma = cue.lemma_.lower()
+    lemma = _lemma(cue)
     nominal_content = False
     complement_deps = COMPLEMENT_DEPS + (("xcomp",) if lemma in lexicons.xcomp_lemmas() else ())
     complements = [child for child in cue.children if child.dep_ in complement_deps]
@@ -794,7 +799,7 @@ def _object_tokens(cue: Token) -> list[Token]:
             continue
         if child.dep_ in OBJECT_DEPS:
             tokens.extend(child.subtree)
-        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPOSITIONS + lexicons.object_prepositions(cue.lemma_):
+        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPOSITIONS + lexicons.object_prepositions(_lemma(cue)):
             tokens.extend(token for grand in child.children if grand.dep_ in ("pobj", "pcomp") for token in grand.subtree)
         elif child.dep_ == "prep" and child.lower_ in PREDICATE_PREPOSITIONS and tokens:
             tokens.extend(child.subtree)  # "criticized the law as a “crazy system”": what the object is called

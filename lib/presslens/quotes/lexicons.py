@@ -59,6 +59,18 @@ def noun_lemmas() -> frozenset[str]:
     return frozenset(_reporting_nouns())
 
 
+@lru_cache(maxsize=1)
+def _corrected_lemmas() -> dict[str, str]:
+    """Word forms the parser's lemmatizer gets wrong -> the reporting verb they belong to (the ``forms`` of an entry)."""
+    raw = _read(REPORTING_VERBS_FILE).get("verbs") or {}
+    return {str(form).lower(): str(lemma).lower() for lemma, entry in raw.items() for form in entry.get("forms", ())}
+
+
+def corrected_lemma(word: str) -> str:
+    """The reporting-verb lemma of a word form the lemmatizer gets wrong ("hoped" -> "hope"), else ""."""
+    return _corrected_lemmas().get(word.lower(), "")
+
+
 def verb_lemmas() -> frozenset[str]:
     """Single-word reporting verb lemmas."""
     return frozenset(lemma for lemma in _reporting_cues() if " " not in lemma)
