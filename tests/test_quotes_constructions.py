@@ -76,6 +76,9 @@ def _best(gold: frozenset[int], found: list[frozenset[int]]) -> frozenset[int]:
         # "hoped" (lemmatized "hop" by the parser) and "spoke about X" are cues
         ("nyt_2016-10-02_a-curious-plan-to-fight-climate-", "is hoping", "that states, led by West Virginia"),
         ("nyt_2016-09-19_obama-sees-personal-insult-if-bl", "spoke about", "her deep ties to black churches"),
+        # a reporting noun's prepositional object ("criticism of X", "comment about X")
+        ("usa-today_2016-09-23_ready-for-trump-vs-clinton-his-p", "the intense criticism of", "NBC's Matt Lauer"),
+        ("huff-post_2016-09-27_hillary-clinton-goes-after-donal", "infamous comment about", "47 percent of the country"),
     ],
 )
 def test_content_extent_matches_gold_exactly(nlp, name: str, cue: str, starts: str) -> None:

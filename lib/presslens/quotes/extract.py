@@ -654,24 +654,42 @@ def _is_cue_noun(token: Token) -> bool:
 
 
 def _indirect_from_noun(doc: Doc, cue: Token) -> _Draft | None:
-    """A nominal attribution: a reporting noun with a that-clause ("Trump's claim that there have been ...")."""
-    that_at = cue.i + 1
-    if that_at < len(doc) and doc[that_at].head.i == cue.i and doc[that_at].lower_ in HOLDER_PREPOSITIONS:
-        that_at = max(token.i for token in doc[that_at].subtree) + 1  # "warnings from Democrats that ..."
-    if that_at >= len(doc) or doc[that_at].lower_ != "that":
-        return None
-    clauses = [
-        child for child in cue.rights
-        if child.dep_ in NOUN_CLAUSE_DEPS and any(grand.dep_ == "mark" and grand.i == that_at for grand in child.children)
-    ]
-    if not clauses:
-        return None
-    content_span = _span(doc, _own_clause(clauses[0]))
-    if content_span is None or len(content_span) < 3:
+    """A nominal attribution: a reporting noun with a that-clause ("Trump's claim that there have been ...")
+    or, for nouns marked ``object``, with a prepositional object ("his criticism of the deal")."""
+    content = _noun_clause(doc, cue) or _noun_object(cue)
+    content_span = _span(doc, content)
+    if content_span is None or len(content_span) < 2 and content_span.root.pos_ != "PROPN":
         return None
     holder = _noun_holder(doc, cue)
     speaker = _speaker_span(doc, holder) if holder is not None else None
     return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue([cue], speaker, cue.lemma_.lower()))
+
+
+def _noun_clause(doc: Doc, cue: Token) -> list[Token]:
+    """The that-clause right after a reporting noun (or after "from/by X"), as its content."""
+    that_at = cue.i + 1
+    if that_at < len(doc) and doc[that_at].head.i == cue.i and doc[that_at].lower_ in HOLDER_PREPOSITIONS:
+        that_at = max(token.i for token in doc[that_at].subtree) + 1  # "warnings from Democrats that ..."
+    if that_at >= len(doc) or doc[that_at].lower_ != "that":
+        return []
+    clauses = [
+        child for child in cue.rights
+        if child.dep_ in NOUN_CLAUSE_DEPS and any(grand.dep_ == "mark" and grand.i == that_at for grand in child.children)
+    ]
+    content = _own_clause(clauses[0]) if clauses else []
+    return content if len(content) >= 3 else []
+
+
+def _noun_object(cue: Token) -> list[Token]:
+    """The prepositional object of a reporting noun marked ``object`` ("criticism of the deal", "support for the plan")."""
+    lemma = cue.lemma_.lower()
+    if lemma not in lexicons.object_noun_lemmas() or cue.i + 1 >= len(cue.doc):
+        return []
+    preposition = cue.doc[cue.i + 1]
+    if preposition.head.i != cue.i or preposition.lower_ not in OBJECT_PREPOSITIONS + lexicons.noun_prepositions(lemma):
+        return []
+    objects = [child for child in preposition.children if child.dep_ in ("pobj", "pcomp")]
+    return _without_trailing_aside(cue.doc, [token for obj in objects for token in obj.subtree])
 
 
 def _noun_holder(doc: Doc, cue: Token) -> Token | None:

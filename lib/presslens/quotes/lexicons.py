@@ -41,7 +41,13 @@ def _reporting_nouns() -> dict[str, dict[str, Any]]:
     """Reporting nouns ("claim", "statement") -> category, evaluative, note (cached)."""
     raw = _read(REPORTING_VERBS_FILE).get("nouns") or {}
     return {
-        str(lemma).lower(): {"category": entry["category"], "evaluative": bool(entry.get("evaluative", False)), "note": entry.get("note", "")}
+        str(lemma).lower(): {
+            "category": entry["category"],
+            "evaluative": bool(entry.get("evaluative", False)),
+            "note": entry.get("note", ""),
+            "object": bool(entry.get("object", False)),
+            "prepositions": tuple(entry.get("prepositions", ())),
+        }
         for lemma, entry in raw.items()
     }
 
@@ -49,14 +55,24 @@ def _reporting_nouns() -> dict[str, dict[str, Any]]:
 def reporting_verbs() -> dict[str, dict[str, Any]]:
     """Reporting cues from data/lexicons/reporting_verbs.yaml: lemma -> {category, evaluative, note, xcomp, object, prepositions}.
 
-    Reporting nouns are included (category, evaluative, note) where no verb or phrase has the same lemma.
+    Reporting nouns are included where no verb or phrase has the same lemma.
     """
     return {lemma: dict(entry) for lemma, entry in {**_reporting_nouns(), **_reporting_cues()}.items()}
 
 
 def noun_lemmas() -> frozenset[str]:
-    """Reporting nouns whose that-clause is an attribution's content ("the claim that ..."), and verb lemmas used as nouns."""
+    """Reporting nouns whose that-clause is an attribution's content ("the claim that ...")."""
     return frozenset(_reporting_nouns())
+
+
+def object_noun_lemmas() -> frozenset[str]:
+    """Reporting nouns whose prepositional object is the content ("criticism of the deal", "concerns about the plan")."""
+    return frozenset(lemma for lemma, entry in _reporting_nouns().items() if entry["object"])
+
+
+def noun_prepositions(lemma: str) -> tuple[str, ...]:
+    """Prepositions beyond the defaults whose object is a reporting noun's content ("opposition to X")."""
+    return _reporting_nouns().get(lemma.lower(), {}).get("prepositions", ())
 
 
 @lru_cache(maxsize=1)
