@@ -32,7 +32,8 @@ def _gold_and_found(nlp, name: str, cue: str, starts: str) -> tuple[frozenset[in
     text = scored.text
     golds = [
         item for item in scored.gold
-        if " ".join(" ".join(text[s:e] for s, e in item.cue).split()) == cue and text[item.content[0][0] : item.content[-1][1]].startswith(starts)
+        if " ".join(" ".join(text[s:e] for s, e in item.cue).split()) == cue
+        and text[item.content[0][0] : item.content[-1][1]].startswith(starts)
     ]
     assert len(golds) == 1, f"expected one gold attribution for {cue!r} / {starts!r}"
     doc = nlp(text)
@@ -66,9 +67,10 @@ def _best(gold: frozenset[int], found: list[frozenset[int]]) -> frozenset[int]:
         # a time adjunct and the comment after a comma are not part of a nominal content
         ("politico_2016-09-30_flight-attendants-union-endorses", "endorsed", "Hillary Clinton for president"),
         # a reporting noun's that-clause ("Trump's claim that ...", "warnings from his attorney that ...")
-        ("breitbart_2016-09-29_politifact-donald-trump-is-right", "claim", "that there have been “thousands of shootings” in gun"),
+        ("breitbart_2016-09-29_politifact-donald-trump-is-right", "claim",
+         "that there have been “thousands of shootings” in gun-controlled"),
         ("breitbart_2016-10-03_the-latest-trump-s-leaked-taxes-", "report", "that Donald Trump had a net loss"),
-        ("politico_2016-09-22_house-panel-votes-to-hold-clinto", "repeated warnings from", "that the showdown was fruitless"),
+        ("politico_2016-09-22_house-panel-votes-to-hold-clinto", "repeated warnings from", "that the showdown"),
         # a clause-final frame reports the whole sentence before it, not only the conjunct the parser hangs on it
         ("breitbart_2016-09-12_stealth-over-health-hillary-clin", "said", "Clinton’s van was supposed"),
         # "according to" a long noun phrase (apposition, relative clause): the content resumes after all of it
@@ -78,7 +80,7 @@ def _best(gold: frozenset[int], found: list[frozenset[int]]) -> frozenset[int]:
         ("nyt_2016-09-19_obama-sees-personal-insult-if-bl", "spoke about", "her deep ties to black churches"),
         # a reporting noun's prepositional object ("criticism of X", "comment about X")
         ("usa-today_2016-09-23_ready-for-trump-vs-clinton-his-p", "the intense criticism of", "NBC's Matt Lauer"),
-        ("huff-post_2016-09-27_hillary-clinton-goes-after-donal", "infamous comment about", "47 percent of the country"),
+        ("huff-post_2016-09-27_hillary-clinton-goes-after-donal", "infamous comment about", "47 percent"),
     ],
 )
 def test_content_extent_matches_gold_exactly(nlp, name: str, cue: str, starts: str) -> None:

@@ -242,7 +242,7 @@ def _is_cue_verb(token: Token) -> bool:
 
 
 def _lemma(token: Token) -> str:
-    """A token's lower-case lemma, corrected by the lexicon where the lemmatizer errs ("hoped" -> "hop")."""
+    """A token's lower-case lemma, corrected by the lexicon where the lemmatizer errs ("hoped": "hop" -> "hope")."""
     return lexicons.corrected_lemma(token.lower_) or token.lemma_.lower()
 
 
@@ -662,7 +662,8 @@ def _indirect_from_noun(doc: Doc, cue: Token) -> _Draft | None:
         return None
     holder = _noun_holder(doc, cue)
     speaker = _speaker_span(doc, holder) if holder is not None else None
-    return _Draft("indirect", [(content_span.start_char, content_span.end_char)], _Cue([cue], speaker, cue.lemma_.lower()))
+    segment = (content_span.start_char, content_span.end_char)
+    return _Draft("indirect", [segment], _Cue([cue], speaker, cue.lemma_.lower()))
 
 
 def _noun_clause(doc: Doc, cue: Token) -> list[Token]:
@@ -674,14 +675,15 @@ def _noun_clause(doc: Doc, cue: Token) -> list[Token]:
         return []
     clauses = [
         child for child in cue.rights
-        if child.dep_ in NOUN_CLAUSE_DEPS and any(grand.dep_ == "mark" and grand.i == that_at for grand in child.children)
+        if child.dep_ in NOUN_CLAUSE_DEPS
+        and any(grand.dep_ == "mark" and grand.i == that_at for grand in child.children)
     ]
     content = _own_clause(clauses[0]) if clauses else []
     return content if len(content) >= 3 else []
 
 
 def _noun_object(cue: Token) -> list[Token]:
-    """The prepositional object of a reporting noun marked ``object`` ("criticism of the deal", "support for the plan")."""
+    """The prepositional object of a reporting noun marked ``object`` ("criticism of the deal")."""
     lemma = cue.lemma_.lower()
     if lemma not in lexicons.object_noun_lemmas() or cue.i + 1 >= len(cue.doc):
         return []
@@ -761,7 +763,9 @@ def _is_coordinated_report(token: Token, cue: Token) -> bool:
     "Trump said he would order a review and warned against hackers" (the parser hangs "warned" on "order"),
     "Republicans said they were convinced and Democrats accused the GOP of ...".
     """
-    if token.dep_ != "conj" or token.i <= cue.i or not _is_cue_verb(token) or any(child.dep_ == "mark" for child in token.children):
+    if token.dep_ != "conj" or token.i <= cue.i or not _is_cue_verb(token):
+        return False
+    if any(child.dep_ == "mark" for child in token.children):
         return False  # "said A and that B": a second complement of the same report
     tense = _tense(token)
     if tense != _tense(cue) or tense not in FINITE_TAGS:
@@ -789,9 +793,11 @@ def _without_trailing_aside(doc: Doc, content: list[Token]) -> list[Token]:
         return content
     first, last = min(t.i for t in content), max(t.i for t in content)
     for token in doc[first + 2 : last + 1]:
-        if token.dep_ in TRAILING_ASIDE_DEPS and doc[min(t.i for t in token.subtree) - 1].text == "," and max(t.i for t in token.subtree) >= last - 1:
-            if not any(QUOTE_MARK_PATTERN.match(t.text) or _is_cue_verb(t) for t in token.subtree):
-                return _drop_dangling(list(doc[first : min(t.i for t in token.subtree)]))
+        start, end = min(t.i for t in token.subtree), max(t.i for t in token.subtree)
+        if token.dep_ not in TRAILING_ASIDE_DEPS or doc[start - 1].text != "," or end < last - 1:
+            continue
+        if not any(QUOTE_MARK_PATTERN.match(t.text) or _is_cue_verb(t) for t in token.subtree):
+            return _drop_dangling(list(doc[first:start]))
     return content
 
 
@@ -799,7 +805,8 @@ def _addressee(cue: Token, complement: Token) -> list[Token]:
     """The object an infinitive content is addressed to: "urged supporters | to monitor polling places"."""
     if complement.dep_ != "xcomp":
         return []
-    return [token for child in cue.children if child.dep_ == "dobj" and cue.i < child.i < complement.i for token in child.subtree]
+    objects = [child for child in cue.children if child.dep_ == "dobj" and cue.i < child.i < complement.i]
+    return [token for obj in objects for token in obj.subtree]
 
 
 def _is_writer_aside(token: Token) -> bool:
@@ -812,7 +819,7 @@ def _object_tokens(cue: Token) -> list[Token]:
     tokens: list[Token] = []
     for child in cue.rights:
         if child.text == "," and tokens:
-            break  # what follows a comma comments on the content ("endorsed Clinton on Thursday, another example of ...")
+            break  # a comment on the content follows ("endorsed Clinton on Thursday, another example of ...")
         if _is_time_phrase(child):
             continue
         if child.dep_ in OBJECT_DEPS:
@@ -899,7 +906,7 @@ def _overlaps(segments: list[tuple[int, int]], others: Iterable[tuple[int, int]]
 
 
 def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]) -> list[_Draft]:
-    """Indirect drafts from phrases and reporting verbs outside quotation marks, outermost first."""
+    """Indirect drafts from phrases, reporting verbs and reporting nouns outside quotation marks, outermost first."""
     drafts: list[_Draft] = []
     phrase_tokens: set[int] = set()
     for start, end, lemma in _phrase_matches(doc):
@@ -912,10 +919,19 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
     for token in doc:
         if token.i in used_cues or token.i in phrase_tokens or _inside(token.idx, taken):
             continue
-        draft = _indirect_from_verb(doc, token) if _is_cue_verb(token) else _indirect_from_noun(doc, token) if _is_cue_noun(token) else None
+        draft = _indirect_from_cue(doc, token)
         if draft is not None:
             drafts.append(draft)
     return _outermost(drafts)
+
+
+def _indirect_from_cue(doc: Doc, token: Token) -> _Draft | None:
+    """Indirect speech of a token that is a reporting verb or a reporting noun, else None."""
+    if _is_cue_verb(token):
+        return _indirect_from_verb(doc, token)
+    if _is_cue_noun(token):
+        return _indirect_from_noun(doc, token)
+    return None
 
 
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:

@@ -66,7 +66,7 @@ def noun_lemmas() -> frozenset[str]:
 
 
 def object_noun_lemmas() -> frozenset[str]:
-    """Reporting nouns whose prepositional object is the content ("criticism of the deal", "concerns about the plan")."""
+    """Reporting nouns whose prepositional object is the content ("criticism of the deal")."""
     return frozenset(lemma for lemma, entry in _reporting_nouns().items() if entry["object"])
 
 
@@ -77,7 +77,7 @@ def noun_prepositions(lemma: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _corrected_lemmas() -> dict[str, str]:
-    """Word forms the parser's lemmatizer gets wrong -> the reporting verb they belong to (the ``forms`` of an entry)."""
+    """Word forms the lemmatizer gets wrong -> the reporting verb they belong to (the ``forms`` of an entry)."""
     raw = _read(REPORTING_VERBS_FILE).get("verbs") or {}
     return {str(form).lower(): str(lemma).lower() for lemma, entry in raw.items() for form in entry.get("forms", ())}
 
