@@ -25,6 +25,7 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 def test_packaged_encoder_is_found_without_a_download():
     assert (encoder_path() / "model.safetensors").exists()
     assert load_encoder().model.config.hidden_size == 384
+    assert load_encoder().folder == encoder_path()
 
 
 def test_a_missing_encoder_folder_says_how_to_install_one(tmp_path):

@@ -51,9 +51,9 @@ def encoder_path(path: str | Path | None = None) -> Path:
 
 @dataclass
 class Encoder:
-    """A tokenizer and transformer whose last hidden layer gives the vectors."""
+    """A tokenizer and transformer whose last hidden layer gives the vectors, and the folder they came from."""
 
-    name: str
+    folder: Path
     tokenizer: Any
     model: Any
 
@@ -81,7 +81,7 @@ def load_encoder(path: str | None = None) -> Encoder:
     if not folder.is_dir():
         raise RuntimeError(f"{folder}: not an encoder folder.\n{INSTALL_HINT}")
     model = AutoModel.from_pretrained(str(folder)).eval()
-    return Encoder(folder.name if path else ENCODER_PACKAGE, AutoTokenizer.from_pretrained(str(folder)), model)
+    return Encoder(folder, AutoTokenizer.from_pretrained(str(folder)), model)
 
 
 def _target_mask(offsets: Any, item: TargetText) -> np.ndarray:
