@@ -27,7 +27,9 @@ SEED_CSV = paths.PROJECT_ROOT / "tests" / "data" / "stance_seed.csv"
 RW = paths.EVAL_DIR / "newsmtsc" / "rw"
 MT = paths.EVAL_DIR / "newsmtsc" / "mt"
 #: A little under the measured rw dev macro-F1 of the committed model (see data/models/stance_classifier.md).
-MODEL_FLOOR_RW = 0.70
+MODEL_FLOOR_RW = 0.74
+#: The issue's target on NewsMTSC mt (the committed model measures 0.722 on mt dev, which tuned nothing).
+MODEL_FLOOR_MT = 0.70
 needs_gold = pytest.mark.skipif(not RW.exists(), reason="NewsMTSC gold data not available")
 
 
@@ -160,3 +162,8 @@ def test_scoped_textblob_beats_whole_sentence_textblob_on_multi_target_dev():
     scoped = evaluate(MT, "dev", "textblob")
     sentence = evaluate(MT, "dev", "sentence")
     assert scoped["macro_f1"] > sentence["macro_f1"] + 0.01, (scoped, sentence)
+
+
+@pytest.mark.skipif(not MT.exists() or not MODEL_PATH.exists(), reason="NewsMTSC mt dev or model missing")
+def test_model_clears_the_multi_target_floor_on_mt_dev():
+    assert evaluate(MT, "dev", "model")["macro_f1"] >= MODEL_FLOOR_MT

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 from spacy.tokens import Doc
+from tqdm.auto import tqdm
 
 from presslens import stats
 from presslens.stance.context import mention_context, mention_span
@@ -19,13 +20,17 @@ METHODS = ("textblob", "model")
 TABLE_KEYS = ["outlet", "target", "voice", "method"]
 
 
-def score_mentions(doc: Doc, mentions: Sequence[Mention], scorers: Sequence[Scorer]) -> list[dict[str, Any]]:
-    """One record per mention and scorer: the mention's trace plus polarity, score and method."""
-    contexts = [mention_context(mention_span(doc, m.start_char, m.end_char)) for m in mentions]
+def score_mentions(found: Sequence[tuple[str, Doc, Mention]], scorers: Sequence[Scorer]) -> list[dict[str, Any]]:
+    """One record per (article id, Doc, mention) and scorer: the trace plus polarity, score and method.
+
+    Each scorer reads all the mentions at once, so the classifier batches them across articles.
+    """
+    contexts = [mention_context(mention_span(doc, m.start_char, m.end_char)) for _, doc, m in found]
     records = []
     for scorer in scorers:
-        for mention, (polarity, score) in zip(mentions, scorer.score(contexts)):
-            records.append({**mention.as_dict(), "polarity": polarity, "score": score, "method": scorer.name})
+        for (article_id, _, mention), (polarity, score) in zip(found, scorer.score(contexts)):
+            records.append({**mention.as_dict(), "polarity": polarity, "score": score, "method": scorer.name,
+                            "article_id": article_id})
     return records
 
 
@@ -39,10 +44,11 @@ def stance_mentions(
     targets = targets or load_targets()
     scorers = [get_scorer(name) for name in methods]
     outlet_of = dict(zip(articles["id"], articles["outlet"]))
-    records = []
-    for article_id, doc in docs.items():
-        for record in score_mentions(doc, find_mentions(doc, targets), scorers):
-            records.append({"outlet": outlet_of.get(article_id, ""), **record, "article_id": article_id})
+    found = [(article_id, doc, mention)
+             for article_id, doc in tqdm(docs.items(), desc="finding mentions", unit="article", disable=len(docs) < 50)
+             for mention in find_mentions(doc, targets)]
+    records = [{"outlet": outlet_of.get(record["article_id"], ""), **record}
+               for record in score_mentions(found, scorers)]
     frame = pd.DataFrame(records, columns=["outlet", "article_id", "target", "text", "start_char", "end_char",
                                            "source", "alias_kind", "voice", "speaker", "method", "polarity",
                                            "score", "sentence_index", "sentence"])

@@ -16,7 +16,9 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from presslens import paths, registry
 from presslens.cli import existing_path, output_path
+from presslens.encoder import TargetText
 from presslens.nlp import load_pipeline, parse_texts
+from presslens.stance import finetune
 from presslens.stance.context import (
     MentionContext,
     mention_context,
@@ -24,7 +26,7 @@ from presslens.stance.context import (
     scoped_polarity,
     textblob_scores,
 )
-from presslens.stance.model import EMBEDDING_WEIGHT, StanceModel, stance_inputs
+from presslens.stance.model import EMBEDDING_WEIGHT, StanceModel, blend, stance_inputs
 from presslens.stance.scorers import CLASSES, MODEL_PATH, Thresholds, get_scorer, load_bundle
 
 NEWSMTSC = paths.EVAL_DIR / "newsmtsc"
@@ -32,6 +34,8 @@ NEWSMTSC = paths.EVAL_DIR / "newsmtsc"
 GOLD_POLARITY = {2.0: -1, 4.0: 0, 6.0: 1}
 C_GRID = (0.05, 0.1, 0.3)
 BIAS_GRID = (-0.5, -0.25, 0.0, 0.25, 0.5)
+#: Shares of the fine-tuned encoder's log-probabilities in the blend with the feature classifier.
+SHARE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.0, 0.301, 0.025))
 METHODS = ("model", "textblob", "sentence")
 
@@ -45,6 +49,11 @@ class GoldTarget:
     start: int
     end: int
     polarity: int
+
+
+def target_texts(gold: Sequence[GoldTarget]) -> list[TargetText]:
+    """The sentence and target span of each gold target, as the fine-tuned encoder reads them."""
+    return [TargetText(item.sentence, item.start, item.end) for item in gold]
 
 
 def load_gold(folder: Path, split: str) -> list[GoldTarget]:
@@ -118,35 +127,54 @@ def tune_bias(probabilities: np.ndarray, gold: Sequence[int]) -> tuple[np.ndarra
     return best
 
 
-def train(train_dir: Path, dev_dir: Path, second_dev: Path | None, output: Path,
-          spacy_model: str | None = None) -> dict[str, Any]:
-    """Fit the classifier on train, pick C, class biases and TextBlob thresholds on dev; write artifact + card."""
-    splits = {"train": load_gold(train_dir, "train"), "dev": load_gold(dev_dir, "dev")}
-    if second_dev:
-        splits["second_dev"] = load_gold(second_dev, "dev")
-    contexts = {name: gold_contexts(items, spacy_model) for name, items in splits.items()}
-    inputs = {name: stance_inputs(ctx, desc=f"encoding NewsMTSC {name}") for name, ctx in contexts.items()}
-    labels = {name: [g.polarity for g in items] for name, items in splits.items()}
+def tune_blend(feature_probs: np.ndarray, tuned_probs: np.ndarray,
+               gold: Sequence[int]) -> tuple[float, np.ndarray, float]:
+    """The fine-tuned share and class biases that maximise macro-F1 of the blended probabilities."""
+    best = (0.0, np.zeros(3), -1.0)
+    for share in SHARE_GRID:
+        bias, macro = tune_bias(blend(feature_probs, tuned_probs, share), gold)
+        best = (share, bias, macro) if macro > best[2] else best
+    return best
+
+
+def _feature_model(inputs: dict[str, Any], labels: dict[str, list[int]]) -> tuple[StanceModel, float, dict]:
+    """The feature classifier fitted on train at the C that scores best on dev."""
     prepared = StanceModel.prepare(inputs["train"])
     design = prepared.matrix(inputs["train"])
     fits = {c: prepared.fitted(design, labels["train"], c) for c in C_GRID}
     dev_macro = {c: scores(labels["dev"], _argmax(fit.predict_proba(inputs["dev"])))["macro_f1"]
                  for c, fit in fits.items()}
     best_c = max(dev_macro, key=dev_macro.get)
-    model = fits[best_c]
-    bias, _ = tune_bias(model.predict_proba(inputs["dev"]), labels["dev"])
+    return fits[best_c], best_c, dev_macro
+
+
+def train(train_dir: Path, dev_dir: Path, second_dev: Path | None, output: Path,
+          spacy_model: str | None = None, epochs: int = finetune.EPOCHS) -> dict[str, Any]:
+    """Fit both classifiers on train; pick C, blend, class biases and TextBlob thresholds on dev; write both files."""
+    splits = {"train": load_gold(train_dir, "train"), "dev": load_gold(dev_dir, "dev")}
+    if second_dev:
+        splits["second_dev"] = load_gold(second_dev, "dev")
+    contexts = {name: gold_contexts(items, spacy_model) for name, items in splits.items()}
+    inputs = {name: stance_inputs(ctx, desc=f"encoding NewsMTSC {name}") for name, ctx in contexts.items()}
+    labels = {name: [g.polarity for g in items] for name, items in splits.items()}
+    model, best_c, dev_macro = _feature_model(inputs, labels)
+    tuned = finetune.train_classifier(target_texts(splits["train"]), labels["train"], epochs)
+    share, bias, _ = tune_blend(model.predict_proba(inputs["dev"]),
+                                finetune.predict_proba(tuned, target_texts(splits["dev"])), labels["dev"])
     textblob_cut, _ = tune_thresholds([scoped_polarity(c) for c in contexts["dev"]], labels["dev"])
     sentence_cut, _ = tune_thresholds([textblob_scores(c.sentence.text)[0] for c in contexts["dev"]], labels["dev"])
-    bundle = {"model": model, "log_bias": bias.tolist(), "C": best_c, "dev_macro_f1_by_C": dev_macro,
-              "textblob_thresholds": vars(textblob_cut), "sentence_thresholds": vars(sentence_cut)}
+    bundle = {"model": model, "tuned": tuned, "tuned_share": share, "log_bias": bias.tolist(), "C": best_c,
+              "dev_macro_f1_by_C": dev_macro, "textblob_thresholds": vars(textblob_cut),
+              "sentence_thresholds": vars(sentence_cut)}
     output.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(bundle, output, compress=3)
     load_bundle.cache_clear()
     measured = {name: _measure(bundle, output, contexts[name], labels[name]) for name in splits if name != "train"}
     card = output.with_suffix(".md")
     card.write_text(model_card(bundle, measured, splits, train_dir, dev_dir, second_dev), encoding="utf-8")
-    return {"artifact": str(output), "model_card": str(card), "C": best_c, "log_bias": bias.tolist(),
-            "textblob_thresholds": vars(textblob_cut), "sentence_thresholds": vars(sentence_cut), "measured": measured}
+    return {"artifact": str(output), "model_card": str(card), "C": best_c, "tuned_share": share,
+            "log_bias": bias.tolist(), "textblob_thresholds": vars(textblob_cut),
+            "sentence_thresholds": vars(sentence_cut), "measured": measured}
 
 
 def _measure(bundle: dict[str, Any], output: Path, contexts: Sequence[MentionContext],
@@ -171,11 +199,18 @@ thresholds of the `textblob` and `sentence` methods).
 - **Training data**: NewsMTSC (Hamborg & Donnay, EACL 2021, MIT licence), `{train_dir.name}/train.jsonl`,
   {len(splits['train'])} targets. Tuning: `{dev_dir.name}/dev.jsonl` ({len(splits['dev'])} targets){
   f"; second check `{second_dev.name}/dev.jsonl` ({len(splits['second_dev'])} targets)" if second_dev else ""}.
-- **Model** (`presslens.stance.model.StanceModel`): scikit-learn `DictVectorizer -> MaxAbsScaler` on the
-  sparse features below, next to two frozen encoder vectors scaled by {EMBEDDING_WEIGHT}, into
+- **Model**: the weighted geometric mean of two classifiers' class probabilities, the fine-tuned encoder's
+  share {bundle['tuned_share']} chosen on dev from {list(SHARE_GRID)}, then class log-biases {bundle['log_bias']}
+  (negative, neutral, positive) tuned on dev together with that share.
+- **Feature classifier** (`presslens.stance.model.StanceModel`): scikit-learn `DictVectorizer -> MaxAbsScaler`
+  on the sparse features below, next to two frozen encoder vectors scaled by {EMBEDDING_WEIGHT}, into
   `LogisticRegression(class_weight="balanced", C={bundle['C']})`, C chosen on dev from {list(C_GRID)} (dev macro-F1 by C: {
-  {c: round(v, 3) for c, v in bundle['dev_macro_f1_by_C'].items()}}); class log-biases {bundle['log_bias']}
-  (negative, neutral, positive) tuned on dev.
+  {c: round(v, 3) for c, v in bundle['dev_macro_f1_by_C'].items()}}).
+- **Fine-tuned encoder** (`presslens.stance.finetune`): all-MiniLM-L6-v2 reading the pair (sentence, target
+  words); a linear head on [mean of all word-piece vectors | mean of the target's word pieces]. The top
+  {bundle['tuned'].top_layers} layers and the head were trained for {bundle['tuned'].epochs} epochs (AdamW, rates
+  {finetune.ENCODER_RATE} / {finetune.HEAD_RATE}, batch {finetune.BATCH_SIZE}, linear warm-up and decay, balanced
+  cross-entropy, seed {finetune.SEED}); only those weights are stored (fp16), the rest is the packaged encoder.
 - **Features** (`presslens.stance.context.features`): sentence words and bigrams with the target replaced by a
   marker (other persons by another), sentence lemmas, the mention's head and relation and its modifiers'
   lemmas, 5-word left/right windows, the words of the dependency-scoped context
@@ -222,11 +257,12 @@ def _add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--second-dev", type=existing_path, default=NEWSMTSC / "mt", help="second check (dev.jsonl)")
     parser.add_argument("--output", type=output_path, default=MODEL_PATH, help="artifact path (.joblib)")
     parser.add_argument("--model", default=None, help="spaCy model (default: presslens's)")
+    parser.add_argument("--epochs", type=int, default=finetune.EPOCHS, help="fine-tuning epochs (default: %(default)s)")
 
 
 def _run_train(args: argparse.Namespace) -> dict[str, Any]:
     """Run ``presslens train stance``."""
-    return train(args.train, args.dev, args.second_dev, args.output, args.model)
+    return train(args.train, args.dev, args.second_dev, args.output, args.model, args.epochs)
 
 
 registry.evaluators.register("stance", func=registry.Command(

@@ -26,6 +26,13 @@ class StanceInputs:
     vectors: np.ndarray
 
 
+def blend(first: np.ndarray, second: np.ndarray, second_share: float) -> np.ndarray:
+    """The normalised weighted geometric mean of two class-probability matrices."""
+    logs = (1 - second_share) * np.log(np.clip(first, 1e-9, 1)) + second_share * np.log(np.clip(second, 1e-9, 1))
+    weights = np.exp(logs - logs.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
 def target_text(context: MentionContext) -> TargetText:
     """The mention's sentence and its character span inside that sentence."""
     sentence = context.sentence

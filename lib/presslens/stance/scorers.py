@@ -13,8 +13,9 @@ import joblib
 import numpy as np
 
 from presslens import paths
+from presslens.stance import finetune
 from presslens.stance.context import MentionContext, scoped_polarity, textblob_scores
-from presslens.stance.model import StanceModel, stance_inputs
+from presslens.stance.model import StanceModel, blend, stance_inputs, target_text
 
 #: ``name -> factory(model_path) -> Scorer``; ``presslens eval stance --method NAME`` picks one.
 scorers = catalogue.create("presslens", "stance_scorers")
@@ -45,7 +46,7 @@ class Thresholds:
 
 @lru_cache(maxsize=4)
 def load_bundle(path: str | Path = MODEL_PATH) -> dict[str, Any]:
-    """The trained artifact: the stance model, its class biases and the TextBlob thresholds."""
+    """The trained artifact: the feature model, the fine-tuned weights, their blend, class biases, thresholds."""
     target = Path(path)
     if not target.exists():
         raise FileNotFoundError(f"{target}: no stance model; run `presslens train stance` first")
@@ -80,17 +81,24 @@ class SentenceTextBlobScorer:
 
 @dataclass
 class ModelScorer:
-    """The supervised target-dependent classifier; score = P(positive) - P(negative)."""
+    """The feature classifier blended with the fine-tuned encoder; score = P(positive) - P(negative)."""
 
     model: StanceModel
     log_bias: np.ndarray
+    tuned: finetune.TunedWeights | None = None
+    tuned_share: float = 0.0
     name: str = "model"
 
     def probabilities(self, contexts: Sequence[MentionContext]) -> np.ndarray:
         """Class probabilities (columns -1, 0, 1) for each context."""
         if not contexts:
             return np.zeros((0, len(CLASSES)))
-        return self.model.predict_proba(stance_inputs(contexts))
+        if self.tuned is None or self.tuned_share == 0:
+            return self.model.predict_proba(stance_inputs(contexts))
+        tuned = finetune.predict_proba(self.tuned, [target_text(context) for context in contexts])
+        if self.tuned_share == 1:
+            return tuned
+        return blend(self.model.predict_proba(stance_inputs(contexts)), tuned, self.tuned_share)
 
     def score(self, contexts: Sequence[MentionContext]) -> list[tuple[int, float]]:
         """(argmax of bias-adjusted log-probabilities, P(pos) - P(neg)) for each context."""
@@ -120,7 +128,8 @@ def make_sentence(model_path: str | Path = MODEL_PATH) -> SentenceTextBlobScorer
 def make_model(model_path: str | Path = MODEL_PATH) -> ModelScorer:
     """The trained classifier."""
     bundle = load_bundle(str(model_path))
-    return ModelScorer(bundle["model"], np.asarray(bundle["log_bias"], dtype=float))
+    return ModelScorer(bundle["model"], np.asarray(bundle["log_bias"], dtype=float), bundle["tuned"],
+                       float(bundle["tuned_share"]))
 
 
 def get_scorer(name: str, model_path: str | Path = MODEL_PATH) -> Scorer:
