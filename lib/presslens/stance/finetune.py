@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from presslens.encoder import TargetText, encoder_path
+from presslens.encoder import TargetText, encoder_path, load_encoder
 
 TOP_LAYERS = 2
 MAX_TOKENS = 128
@@ -196,7 +196,7 @@ def train_classifier(items: Sequence[TargetText], labels: Sequence[int], epochs:
     torch.manual_seed(SEED)
     source = str(encoder_path(folder))
     network = _build_network(source)
-    rows = encode_pairs(_tokenizer(source), items)
+    rows = encode_pairs(load_encoder(folder).tokenizer, items)
     lower = _lower_states(network, rows)
     targets = torch.tensor([y + 1 for y in labels])
     loss_of = torch.nn.CrossEntropyLoss(weight=_class_weights(labels))
@@ -228,15 +228,6 @@ def _weights(network: Any, epochs: int, source: str) -> TunedWeights:
 
 
 @lru_cache(maxsize=2)
-def _tokenizer(folder: str) -> Any:
-    """The encoder's tokenizer (loaded once per folder)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(folder)
-
-
-@lru_cache(maxsize=2)
 def tuned_network(weights: TunedWeights) -> Any:
     """The packaged encoder with the trained top layers and head put in (evaluation mode, built once)."""
     import torch
@@ -259,7 +250,7 @@ def predict_proba(weights: TunedWeights, items: Sequence[TargetText], desc: str 
     if not items:
         return np.zeros((0, N_CLASSES))
     network = tuned_network(weights)
-    rows = encode_pairs(_tokenizer(str(encoder_path())), items)
+    rows = encode_pairs(load_encoder().tokenizer, items)
     probabilities = np.zeros((len(rows), N_CLASSES))
     batches = list(_length_batches(rows))
     with torch.inference_mode():
