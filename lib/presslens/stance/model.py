@@ -1,4 +1,4 @@
-"""The target-dependent stance classifier: sparse target-marked features plus frozen encoder vectors."""
+"""The feature stance classifier (sparse target-marked features plus frozen encoder vectors) and the probability blend."""
 
 from __future__ import annotations
 
