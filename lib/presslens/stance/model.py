@@ -1,4 +1,4 @@
-"""The feature stance classifier (sparse target-marked features plus frozen encoder vectors) and the probability blend."""
+"""The feature stance classifier (target-marked features plus frozen encoder vectors) and the blend."""
 
 from __future__ import annotations
 
