@@ -42,13 +42,28 @@ def figure(
     ncols: int = 1,
     **subplot_kw: object,
 ) -> Iterator[tuple[plt.Figure, "np.ndarray | plt.Axes"]]:
-    """Yield a styled (figure, axes); on exit lay it out and save it as ``figures/<name>.png``."""
+    """Yield a styled (figure, axes); on exit lay it out, save it as ``figures/<name>.png`` and show it here.
+
+    The figure is displayed and closed explicitly: leaving it to the inline backend shows only a notebook's first
+    figure, because the style context's exit restores ``interactive`` to its value before the backend was set up.
+    """
     with plt.style.context(STYLE):
         fig, axes = plt.subplots(nrows, ncols, figsize=size, **subplot_kw)
         yield fig, axes
         fig.tight_layout()
         if outputs is not None:
             outputs.figure(fig, name)
+    show(fig)
+
+
+def show(fig: plt.Figure) -> None:
+    """Display ``fig`` in the running notebook (nothing outside IPython) and close it."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is not None:
+        display(fig)
+    plt.close(fig)
 
 
 def outlet_colours(outlets: Sequence[str]) -> dict[str, str]:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -13,11 +14,19 @@ from typing import Any
 
 import jinja2
 import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 from presslens import paths
+from presslens.findings import write_findings
 from presslens.nlp import model_meta
 
-TEMPLATE = Path(__file__).parent / "resources" / "index.html.j2"
+RESOURCES = Path(__file__).parent / "resources"
+TEMPLATE = RESOURCES / "index.html.j2"
+#: Cells left out of the reader's HTML: both parameter cells and cells tagged ``remove-cell``.
+REMOVED_CELL_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+#: Output types a reader never needs: interactive widgets (progress bars) that a static page cannot show.
+WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 #: Packages whose versions every run records.
 RECORDED_PACKAGES = ("presslens", "spacy", "textblob", "pandas", "numpy", "scikit-learn", "matplotlib",
                      "papermill", "nbconvert", "rapidfuzz", "trafilatura", "python-dateutil")
@@ -32,9 +41,10 @@ class NotebookEntry:
     summary: str
     html: Path
     executed: Path
+    figures: tuple[Path, ...] = ()
 
     @classmethod
-    def from_executed(cls, executed: Path, html: Path) -> "NotebookEntry":
+    def from_executed(cls, executed: Path, html: Path, figures: Sequence[Path] = ()) -> "NotebookEntry":
         """Read title (the first ``# `` line) and summary (the paragraph after it) from the first markdown cell."""
         notebook = nbformat.read(executed, as_version=4)
         first_markdown = next((c.source for c in notebook.cells if c.cell_type == "markdown"), "")
@@ -42,7 +52,39 @@ class NotebookEntry:
         title = next((line[2:].strip() for line in lines if line.startswith("# ")), executed.stem)
         body = "\n".join(line for line in lines if not line.startswith("#")).strip()
         summary = body.split("\n\n")[0].replace("\n", " ")
-        return cls(executed.stem, title, summary, html, executed)
+        return cls(executed.stem, title, summary, html, executed, tuple(figures))
+
+
+def for_readers(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop stderr output (warnings, progress bars) and widget output from every code cell, in place."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.outputs:
+            if output.output_type == "stream" and output.get("name") == "stderr":
+                continue
+            if output.output_type in {"display_data", "execute_result"}:
+                output.data.pop(WIDGET_MIMETYPE, None)
+                if not output.data:
+                    continue
+            kept.append(output)
+        cell.outputs = kept
+    return notebook
+
+
+def render_notebook(executed: Path, html_dir: Path) -> Path:
+    """Render an executed notebook as a reader's page: no parameter cells, no stderr, code behind a toggle."""
+    exporter = HTMLExporter(template_name="presslens", extra_template_basedirs=[str(RESOURCES / "nbconvert")],
+                            embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS, remove_input_tags={"remove-input"}, enabled=True),
+        True)
+    body, _ = exporter.from_notebook_node(for_readers(nbformat.read(executed, as_version=4)))
+    html_dir.mkdir(parents=True, exist_ok=True)
+    target = html_dir / f"{executed.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
 
 
 def git_commit() -> str:
@@ -91,16 +133,18 @@ def run_manifest(parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_index(run_dir: Path, entries: list[NotebookEntry], parameters: dict[str, Any]) -> Path:
-    """Write ``run.json`` and ``index.html`` listing notebooks, tables, figures and the run manifest."""
+    """Write ``run.json``, ``findings.html`` and ``index.html`` (findings, notebooks with their figures, tables)."""
     manifest = run_manifest(parameters)
     (run_dir / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    findings = write_findings(run_dir)
     template = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"), autoescape=True)
     html = template.render(
         run=run_dir.name,
+        findings=findings.relative_to(run_dir).as_posix(),
         notebooks=[{**entry.__dict__, "html": entry.html.relative_to(run_dir).as_posix(),
-                    "executed": entry.executed.relative_to(run_dir).as_posix()} for entry in entries],
+                    "executed": entry.executed.relative_to(run_dir).as_posix(),
+                    "figures": [p.relative_to(run_dir).as_posix() for p in entry.figures]} for entry in entries],
         tables=sorted(p.relative_to(run_dir).as_posix() for p in (run_dir / "tables").glob("*.csv")),
-        figures=sorted(p.relative_to(run_dir).as_posix() for p in (run_dir / "figures").glob("*.png")),
         manifest=manifest,
         manifest_json=json.dumps(manifest, indent=2, sort_keys=True),
     )

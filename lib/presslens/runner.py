@@ -12,14 +12,14 @@ from typing import Any
 import nbformat
 import papermill
 import yaml
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
 
 from presslens import paths
-from presslens.report import NotebookEntry, write_index
+from presslens.report import NotebookEntry, render_notebook, write_index
 
 KERNEL = "presslens"
 #: Parameters every notebook may declare; each notebook receives only those it declares.
+#: A hidden cell the runner adds after the parameters cell: tables render for readers (rounded, interactive).
+SETUP_CELL = "from presslens.tabledisplay import use_interactive_tables\nuse_interactive_tables()"
 DEFAULT_PARAMETERS: dict[str, Any] = {"corpus": "data", "outlets": [], "date_from": "", "date_to": "", "model": ""}
 
 
@@ -77,6 +77,15 @@ def declared_parameters(notebook: Path) -> set[str]:
 
 
 def execute(notebook: Path, plan: RunPlan, progress: bool) -> Path:
+def with_setup_cell(notebook: Path) -> nbformat.NotebookNode:
+    """The notebook with the runner's hidden display set-up cell inserted after its parameters cell."""
+    node = nbformat.read(notebook, as_version=4)
+    position = next((i + 1 for i, cell in enumerate(node.cells) if "parameters" in cell.metadata.get("tags", [])), 0)
+    setup = nbformat.v4.new_code_cell(SETUP_CELL, metadata={"tags": ["remove-input", "presslens-setup"]})
+    node.cells.insert(position, setup)
+    return node
+
+
     """Run one notebook with the parameters it declares; raise NotebookFailed naming cell and error."""
     executed = plan.run_dir / "executed" / notebook.name
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +93,7 @@ def execute(notebook: Path, plan: RunPlan, progress: bool) -> Path:
     wanted = {key: value for key, value in given.items() if key in declared_parameters(notebook)}
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=wanted, kernel_name=KERNEL,
+            with_setup_cell(notebook), str(executed), parameters=wanted, kernel_name=KERNEL,
             cwd=str(paths.NOTEBOOK_DIR), progress_bar=progress,
         )
     except papermill.PapermillExecutionError as error:
@@ -96,14 +105,13 @@ def execute(notebook: Path, plan: RunPlan, progress: bool) -> Path:
 
 
 def render_html(executed: Path, html_dir: Path) -> Path:
-    """Render an executed notebook to HTML with images embedded and ``remove-input`` cells' code hidden."""
-    exporter = HTMLExporter(embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"remove-input"}, enabled=True), True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    html_dir.mkdir(parents=True, exist_ok=True)
-    target = html_dir / f"{executed.stem}.html"
-    target.write_text(body, encoding="utf-8")
-    return target
+    """Render an executed notebook as the reader's HTML page (see ``report.render_notebook``)."""
+    return render_notebook(executed, html_dir)
+
+
+def figure_stamps(run_dir: Path) -> dict[Path, int]:
+    """Modification times (ns) of the run's saved figures, to tell which figures a notebook wrote."""
+    return {path: path.stat().st_mtime_ns for path in (run_dir / "figures").glob("*.png")}
 
 
 def point_latest(run_dir: Path) -> None:
@@ -120,7 +128,8 @@ def run_report(plan: RunPlan, *, progress: bool = True) -> Path:
     for notebook in plan.notebooks:
         print(f"presslens run: executing {notebook.name}", file=sys.stderr, flush=True)
         executed = execute(notebook, plan, progress)
-        entries.append(NotebookEntry.from_executed(executed, render_html(executed, plan.run_dir / "html")))
+        saved = sorted(path for path, stamp in figure_stamps(plan.run_dir).items() if before.get(path) != stamp)
+        entries.append(NotebookEntry.from_executed(executed, render_html(executed, plan.run_dir / "html"), saved))
     index = write_index(plan.run_dir, entries, plan.parameters)
     if plan.run_dir.parent == paths.REPORTS_DIR:
         point_latest(plan.run_dir)
@@ -140,6 +149,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def plan_from_args(args: argparse.Namespace) -> RunPlan:
     """Turn the command-line options into a RunPlan."""
+        before = figure_stamps(plan.run_dir)
     notebooks = notebook_paths()
     if args.notebooks:
         unknown = set(args.notebooks) - {nb.name for nb in notebooks}

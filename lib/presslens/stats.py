@@ -27,7 +27,8 @@ def bootstrap_ci(
     n_resamples: int = N_RESAMPLES,
     seed: int = SEED,
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``statistic``; resamples whole clusters (e.g. articles) when given."""
+    """Percentile bootstrap interval of ``statistic``, widened to contain its estimate; resamples whole clusters
+    (e.g. articles) when given."""
     data = np.asarray(values, dtype=float)
     if data.size < 2:
         return (float("nan"), float("nan"))
@@ -41,11 +42,12 @@ def bootstrap_ci(
         estimates = np.array([statistic(np.concatenate([groups[g] for g in row])) for row in picks])
     alpha = (1 - confidence) / 2
     low, high = np.quantile(estimates, [alpha, 1 - alpha])
-    return (float(low), float(high))
+    estimate = float(statistic(data))
+    return (min(float(low), estimate), max(float(high), estimate))
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion; (nan, nan) when n is 0."""
+    """Wilson score interval of a proportion, always containing the share; (nan, nan) when n is 0."""
     if n == 0:
         return (float("nan"), float("nan"))
     from scipy.stats import norm
@@ -55,7 +57,8 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     denominator = 1 + z**2 / n
     centre = (share + z**2 / (2 * n)) / denominator
     half = z * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / denominator
-    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+    # floating-point error can put centre - half a hair above a share of 0 (or centre + half below 1)
+    return (float(min(share, max(0.0, centre - half))), float(max(share, min(1.0, centre + half))))
 
 
 def share_table(frame: pd.DataFrame, by: str, flag: str) -> pd.DataFrame:

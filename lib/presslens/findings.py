@@ -1,0 +1,179 @@
+"""The findings page: each outlet across all analyses, read from a run's ``tables/*.csv``.
+
+A *finding* is a difference between two outlets that the interval test supports: both 95% intervals rest on at
+least ``stats.MIN_N`` observations and articles, and they do not overlap. Everything else (an outlet's leading
+frames, whom it quotes, its timeline conflicts) is shown as *description*, with its n and interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from presslens import stats
+
+TEMPLATE = Path(__file__).parent / "resources" / "findings.html.j2"
+#: How many frames, speakers and conflicts each outlet's section lists.
+TOP = 3
+MAX_CONFLICTS = 5
+#: The test every finding passes, in words (shown on the page).
+TEST_RULE = (f"Two outlets are said to differ only when both 95% intervals rest on at least {stats.MIN_N} "
+             f"observations from at least {stats.MIN_N} articles and the intervals do not overlap; everything else "
+             "is description.")
+
+
+@dataclass
+class Line:
+    """One statement about an outlet: its text, n, interval and a link to the evidence."""
+
+    text: str
+    n: str
+    interval: str
+    link: str
+
+
+@dataclass
+class OutletSection:
+    """Everything the findings page says about one outlet."""
+
+    outlet: str
+    articles: int
+    findings: list[Line] = field(default_factory=list)
+    frames: list[Line] = field(default_factory=list)
+    voices: list[Line] = field(default_factory=list)
+    conflicts: list[Line] = field(default_factory=list)
+
+
+def read_table(run_dir: Path, name: str) -> pd.DataFrame:
+    """A run's ``tables/<name>.csv``, or an empty frame when that analysis did not run."""
+    path = run_dir / "tables" / f"{name}.csv"
+    return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() else pd.DataFrame()
+
+
+def interval(low: float, high: float, digits: int = 2) -> str:
+    """A 95% interval as text ("[0.12, 0.40]"), or "–" when it is undefined."""
+    return "–" if pd.isna(low) or pd.isna(high) else f"[{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def supported(row: pd.Series, n_column: str, articles_column: str | None) -> bool:
+    """Whether a table row has enough observations (and articles) to enter a comparison."""
+    enough_articles = articles_column is None or row.get(articles_column, 0) >= stats.MIN_N
+    return bool(row[n_column] >= stats.MIN_N and enough_articles and not _flag(row.get("small_n", False))
+                and pd.notna(row["ci_low"]) and pd.notna(row["ci_high"]))
+
+
+def _flag(value: object) -> bool:
+    """A small_n cell read from CSV as a bool."""
+    return str(value).strip().lower() in {"true", "1"}
+
+
+def differences(table: pd.DataFrame, by: list[str], value: str, n_column: str, articles_column: str | None,
+                describe: str, link: str) -> dict[str, list[Line]]:
+    """Per outlet: the pairs within each ``by`` group whose intervals do not overlap (both supported)."""
+    found: dict[str, list[Line]] = {}
+    if table.empty:
+        return found
+    for keys, group in table.groupby(by, sort=True):
+        rows = [row for _, row in group.iterrows() if supported(row, n_column, articles_column)]
+        for high in rows:
+            for low in rows:
+                if high["outlet"] == low["outlet"] or high["ci_low"] <= low["ci_high"]:
+                    continue
+                subject = describe.format(*(keys if isinstance(keys, tuple) else (keys,)))
+                text = (f"{subject}: higher than {low['outlet']} ({high[value]:.2f} against {low[value]:.2f})")
+                found.setdefault(high["outlet"], []).append(Line(
+                    text, f"{int(high[n_column])} vs {int(low[n_column])}",
+                    f"{interval(high['ci_low'], high['ci_high'])} vs {interval(low['ci_low'], low['ci_high'])}", link))
+                found.setdefault(low["outlet"], []).append(Line(
+                    f"{subject}: lower than {high['outlet']} ({low[value]:.2f} against {high[value]:.2f})",
+                    f"{int(low[n_column])} vs {int(high[n_column])}",
+                    f"{interval(low['ci_low'], low['ci_high'])} vs {interval(high['ci_low'], high['ci_high'])}", link))
+    return found
+
+
+def frame_lines(profile: pd.DataFrame, outlet: str) -> list[Line]:
+    """An outlet's leading frames by share of sentences, with n and interval (description)."""
+    rows = profile[profile["outlet"] == outlet].sort_values("share", ascending=False).head(TOP)
+    return [Line(f"{row.frame.replace('_', ' ')}: {row.share:.0%} of sentences", f"{row.n_sentences} sentences, "
+                 f"{row.n_articles} article(s)", interval(row.ci_low, row.ci_high), "html/01-framing.html")
+            for row in rows.itertuples() if row.share > 0]
+
+
+def voice_lines(top: pd.DataFrame, voices: pd.DataFrame, outlet: str) -> list[Line]:
+    """Whom an outlet quotes: its most quoted speakers and its largest speaker category (description)."""
+    lines = [Line(f"{row.speaker} ({row.speaker_category}): {row.quotes} attribution(s)", f"{row.n} attributions",
+                  "–", "html/03-quotes.html")
+             for row in top[top["outlet"] == outlet].head(TOP).itertuples()] if not top.empty else []
+    if not voices.empty:
+        mine = voices[(voices["outlet"] == outlet) & (voices["count"] > 0)].sort_values("share", ascending=False)
+        for row in mine.head(1).itertuples():
+            lines.append(Line(f"largest speaker category: {row.speaker_category}, {row.share:.0%} of attributions",
+                              f"{row.n} attributions", interval(row.ci_low, row.ci_high), "html/03-quotes.html"))
+    return lines
+
+
+def conflict_lines(conflicts: pd.DataFrame, outlet: str) -> list[Line]:
+    """Timeline conflicts that involve an outlet: both dates, with article id and offsets (description)."""
+    if conflicts.empty:
+        return []
+    mine = conflicts[(conflicts["outlet_a"] == outlet) | (conflicts["outlet_b"] == outlet)].head(MAX_CONFLICTS)
+    return [Line(f"{row.event_phrase_a} — {row.value_a} ({row.outlet_a}, {row.article_id_a}@{row.start_char_a}) "
+                 f"against {row.value_b} ({row.outlet_b}, {row.article_id_b}@{row.start_char_b})",
+                 "2 mentions", f"{row.gap_days} days apart", "html/04-timeline.html")
+            for row in mine.itertuples()]
+
+
+def outlet_sections(run_dir: Path) -> list[OutletSection]:
+    """One section per outlet of the run, with its findings and descriptions."""
+    outlets = read_table(run_dir, "corpus_outlets")
+    profile = read_table(run_dir, "frames_outlet_profile")
+    stance = read_table(run_dir, "stance_outlet_target")
+    evaluative = read_table(run_dir, "evaluative_share_by_outlet")
+    found: dict[str, list[Line]] = {}
+    sources = [
+        differences(profile, ["frame"], "share", "n_sentences", "n_articles", "share of sentences framed {}",
+                    "html/01-framing.html"),
+        differences(stance[stance["method"] == "model"] if not stance.empty else stance, ["target", "voice"],
+                    "mean", "n", "n_articles", "stance toward {} ({} voice)", "html/02-stance.html"),
+        differences(evaluative.assign(group="all"), ["group"], "share", "n", "n_articles",
+                    "share of evaluative reporting verbs", "html/03-quotes.html")
+        if not evaluative.empty else {},
+    ]
+    for source in sources:
+        for outlet, lines in source.items():
+            found.setdefault(outlet, []).extend(lines)
+    top, voices = read_table(run_dir, "top_speakers"), read_table(run_dir, "voices_by_outlet")
+    conflicts = read_table(run_dir, "conflicts")
+    return [OutletSection(row.outlet, int(row.articles), found.get(row.outlet, []),
+                          frame_lines(profile, row.outlet) if not profile.empty else [],
+                          voice_lines(top, voices, row.outlet), conflict_lines(conflicts, row.outlet))
+            for row in outlets.itertuples()]
+
+
+def corpus_caveats(run_dir: Path) -> list[str]:
+    """Caveats computed from the run's tables: outlets with few articles, rejected records, date precision."""
+    outlets, load = read_table(run_dir, "corpus_outlets"), read_table(run_dir, "load_report")
+    caveats = []
+    if not outlets.empty:
+        few = outlets[outlets["articles"] < stats.MIN_N]
+        caveats.append(f"{int(outlets['articles'].sum())} articles from {len(outlets)} outlets; {len(few)} outlet(s) "
+                       f"have fewer than {stats.MIN_N} articles, so nothing about them can be compared.")
+    if not load.empty:
+        for status, count in load["status"].value_counts().sort_index().items():
+            if status != "loaded":
+                caveats.append(f"{count} input record(s) {status.replace('_', ' ')} (see tables/load_report.csv).")
+    return caveats
+
+
+def write_findings(run_dir: Path) -> Path:
+    """Write ``findings.html`` into the run folder."""
+    template = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"), autoescape=True)
+    sections = outlet_sections(run_dir)
+    page = template.render(run=run_dir.name, sections=sections, caveats=corpus_caveats(run_dir), rule=TEST_RULE,
+                           n_findings=sum(len(s.findings) for s in sections))
+    target = run_dir / "findings.html"
+    target.write_text(page, encoding="utf-8")
+    return target
