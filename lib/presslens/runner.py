@@ -17,9 +17,9 @@ from presslens import paths
 from presslens.report import NotebookEntry, render_notebook, write_index
 
 KERNEL = "presslens"
-#: Parameters every notebook may declare; each notebook receives only those it declares.
 #: A hidden cell the runner adds after the parameters cell: tables render for readers (rounded, interactive).
 SETUP_CELL = "from presslens.tabledisplay import use_interactive_tables\nuse_interactive_tables()"
+#: Parameters every notebook may declare; each notebook receives only those it declares.
 DEFAULT_PARAMETERS: dict[str, Any] = {"corpus": "data", "outlets": [], "date_from": "", "date_to": "", "model": ""}
 
 
@@ -76,7 +76,6 @@ def declared_parameters(notebook: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(notebook)).keys())
 
 
-def execute(notebook: Path, plan: RunPlan, progress: bool) -> Path:
 def with_setup_cell(notebook: Path) -> nbformat.NotebookNode:
     """The notebook with the runner's hidden display set-up cell inserted after its parameters cell."""
     node = nbformat.read(notebook, as_version=4)
@@ -86,6 +85,7 @@ def with_setup_cell(notebook: Path) -> nbformat.NotebookNode:
     return node
 
 
+def execute(notebook: Path, plan: RunPlan, progress: bool) -> Path:
     """Run one notebook with the parameters it declares; raise NotebookFailed naming cell and error."""
     executed = plan.run_dir / "executed" / notebook.name
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +127,7 @@ def run_report(plan: RunPlan, *, progress: bool = True) -> Path:
     entries = []
     for notebook in plan.notebooks:
         print(f"presslens run: executing {notebook.name}", file=sys.stderr, flush=True)
+        before = figure_stamps(plan.run_dir)
         executed = execute(notebook, plan, progress)
         saved = sorted(path for path, stamp in figure_stamps(plan.run_dir).items() if before.get(path) != stamp)
         entries.append(NotebookEntry.from_executed(executed, render_html(executed, plan.run_dir / "html"), saved))
@@ -149,7 +150,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def plan_from_args(args: argparse.Namespace) -> RunPlan:
     """Turn the command-line options into a RunPlan."""
-        before = figure_stamps(plan.run_dir)
     notebooks = notebook_paths()
     if args.notebooks:
         unknown = set(args.notebooks) - {nb.name for nb in notebooks}
