@@ -180,12 +180,13 @@ def test_manifest_without_file_column_is_an_error_listing_the_columns(tmp_path):
         load_corpus(folder)
 
 
-def test_two_megabyte_article_loads(tmp_path):
+def test_two_megabyte_article_is_rejected_by_default_and_loads_when_the_limit_allows(tmp_path):
     paragraph = "Leaders of the CSTO met in Astana and discussed regional security at length. " * 20 + "\n\n"
     big = (paragraph * (2_100_000 // len(paragraph) + 1)).encode()
     assert len(big) > 2_000_000
-    articles, row = one_bad_record(tmp_path, {"id": "big", "file": "big.txt"}, {"big.txt": big})
-    assert row["status"] == "loaded"
+    _, row = one_bad_record(tmp_path, {"id": "big", "file": "big.txt"}, {"big.txt": big})
+    assert row["status"] == "rejected" and "more than max_chars=300,000" in row["reason"]
+    articles = load_corpus(tmp_path / "corpus", today=TODAY, max_chars=None)
     assert articles.set_index("id").loc["big", "text"].encode() == big
 
 
@@ -213,7 +214,8 @@ def test_unusable_inputs_are_errors(tmp_path):
 
 # ------------------------------------------------------------------------------------------ other input kinds
 def test_yaml_manifest_and_html_files(tmp_path):
-    html = "<html><head><meta charset='utf-8'><title>T</title></head><body><p>Astana summit.</p></body></html>"
+    html = ("<html><head><meta charset='utf-8'><title>T</title></head>"
+            "<body><p>Leaders met at the Astana summit.</p></body></html>")
     (tmp_path / "a.html").write_text(html)
     (tmp_path / "articles.yaml").write_text(
         "- id: a\n  file: a.html\n  outlet: Example\n  published: 2024-11-28\n- {id: b, file: b.txt}\n"
@@ -239,7 +241,8 @@ def test_record_csv_with_column_map_and_bad_rows(tmp_path):
     frame.to_csv(tmp_path / "records.csv", index=False)
     column_map = {"uid": "id", "body": "text", "site": "outlet", "when": "published"}
     articles, report = load_with_report(tmp_path / "records.csv", column_map=column_map, today=TODAY)
-    assert list(report["status"]) == ["loaded", "rejected", "loaded", "rejected"]
+    assert list(report["status"]) == ["loaded", "rejected", "loaded_with_warnings", "rejected"]
+    assert "not English (mostly Cyrillic script)" in report.loc[2, "reason"]
     assert report.loc[3, "record"] == "records.csv:row 4" and "records.csv:row 1" in report.loc[3, "reason"]
     assert list(articles.columns) == list(ARTICLE_COLUMNS)
     assert list(articles["outlet"]) == ["Reuters", "TASS"] and set(articles["source_format"]) == {"record"}
@@ -270,12 +273,13 @@ def test_jsonl_gz_with_a_malformed_line_and_parquet(tmp_path):
 def test_bare_folder_takes_ids_from_file_names(tmp_path):
     (tmp_path / "one.txt").write_text(ENGLISH)
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "two.html").write_text("<p>Astana</p>")
+    (tmp_path / "sub" / "two.html").write_text("<p>Leaders met in Astana on Thursday.</p>")
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / ".hidden.txt").write_text("ignored")
     articles, report = load_with_report(tmp_path)
-    assert list(report["record"]) == ["one.txt", "scan.pdf", "sub/two.html"]
-    assert list(report["status"]) == ["loaded", "rejected", "loaded"]
+    assert list(report["record"]) == [".hidden.txt", "one.txt", "scan.pdf", "sub/two.html"]
+    assert list(report["status"]) == ["rejected", "loaded", "rejected", "loaded"]
+    assert "hidden file" in report.loc[0, "reason"]
     assert list(articles["id"]) == ["one", "two"] and list(articles["source_format"]) == ["txt", "html"]
     assert (articles[["outlet", "published", "author"]] == "").all().all()
     assert set(articles["date_precision"]) == {"unknown"} and articles["published_date"].isna().all()

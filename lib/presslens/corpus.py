@@ -9,11 +9,15 @@ header not counted), ``abp_10k.jsonl.gz:line 17``, ``articles.yaml:entry 2``, or
 
 from __future__ import annotations
 
-import gzip
+import csv
+import difflib
+import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -22,8 +26,9 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 import yaml
 
-from presslens import paths
-from presslens.decoding import UTF8, BinaryContent, decode_bytes
+from presslens import damage, paths
+from presslens.decoding import LOW_CONFIDENCE, UTF8, BinaryContent, Decoded, decode_bytes
+from presslens.language import guess_english
 from presslens.pubdates import parse_pubdate
 
 MANIFEST_COLUMNS = (
@@ -37,14 +42,26 @@ MANIFEST_NAMES = ("articles.csv", "manifest.csv", "articles.yaml", "articles.yml
 #: Suffix of an article file -> its source_format.
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
 PRESETS_FILE = paths.RULES_DIR / "column_presets.yaml"
+#: Default longest article text in characters; longer ones are rejected (spaCy needs ~1 GB per 100k characters).
+MAX_CHARS = 300_000
+#: Fewest words an article needs to be analysed.
+MIN_WORDS = 5
+#: Delimiters a manifest or table may use instead of commas, tried when the header has no comma.
+OTHER_DELIMITERS = (";", "\t", "|")
+#: Closest-name cutoff (difflib ratio) for mapping a misspelt column name.
+COLUMN_NAME_CUTOFF = 0.8
+HTML_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*|!DOCTYPE|!--|/[a-zA-Z][\w:-]*)[^>]{0,2000}>", re.IGNORECASE)
+HTML_NON_TEXT = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+WORDS = re.compile(r"\w+")
 
 
 class CorpusError(ValueError):
-    """The corpus cannot be loaded at all; ``report`` holds the load report when there is one."""
+    """The corpus cannot be loaded at all; ``report`` holds the load report when there is one, ``hint`` a fix."""
 
-    def __init__(self, message: str, report: pd.DataFrame | None = None) -> None:
+    def __init__(self, message: str, report: pd.DataFrame | None = None, hint: str = "") -> None:
         super().__init__(message)
         self.report = report
+        self.hint = hint
 
 
 @dataclass
@@ -65,6 +82,8 @@ class Source:
     kind: str  # "manifest", "records" or "folder"
     name: str
     encoding: str = UTF8
+    warnings: list[str] = field(default_factory=list)  # about the whole file, repeated on each record
+    confidence: float = 1.0
 
 
 @dataclass
@@ -75,32 +94,105 @@ class Candidate:
     fields: dict[str, str]
     text: str | None = None
     encoding: str = UTF8
+    confidence: float = 1.0
     source_format: str = "record"
     rejections: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------------------------- reading
-def read_text_file(path: Path) -> tuple[str, str]:
-    """The decoded text of a (possibly gzipped) table or manifest file and its encoding."""
+def gunzip(data: bytes, path: Path) -> tuple[bytes, bool]:
+    """The decompressed bytes of a gzip file and whether the file is truncated (what could be read is kept)."""
+    if not data.startswith(b"\x1f\x8b"):
+        raise CorpusError(f"{path} is not a gzip file although its name ends in .gz", hint="rename or recompress it")
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(data)
+    except zlib.error as error:
+        raise CorpusError(f"{path} is a damaged gzip file ({error})", hint="recompress or re-download it") from error
+    return out, not inflater.eof
+
+
+def read_text_file(path: Path) -> tuple[str, Decoded, bool]:
+    """The decoded text of a (possibly gzipped) table or manifest file, how it decoded, and if it is truncated."""
     data = path.read_bytes()
+    truncated = False
     if path.name.lower().endswith(".gz"):
-        data = gzip.decompress(data)
+        data, truncated = gunzip(data, path)
+        if truncated:
+            data = data[: data.rfind(b"\n") + 1] or data  # a cut multi-byte character must not spoil decoding
     try:
         decoded = decode_bytes(data)
     except BinaryContent as error:
-        raise CorpusError(f"{path} {error}") from error
-    return decoded.text, decoded.encoding
+        raise CorpusError(f"{path} {error}", hint="give a UTF-8 text file (CSV, JSONL, YAML)") from error
+    return decoded.text, decoded, truncated
+
+
+def table_delimiter(header: str, default: str) -> str:
+    """The delimiter of a table: ``default`` unless the header lacks it and holds another one."""
+    if default in header:
+        return default
+    return next((other for other in OTHER_DELIMITERS if other in header), default)
+
+
+class LineFeed:
+    """Lines from ``start`` on, one at a time, remembering the index of the next one (for csv.reader)."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines, self.position = lines, start
+
+    def __iter__(self) -> LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def csv_records(lines: list[str], first: int, delimiter: str, width: int) -> Iterator[tuple[int, list[str], str]]:
+    """(line number, fields, problem) per CSV record from ``lines[first:]``; a broken record is skipped on its own
+    first line (an unclosed quote, or a record over several lines without ``width`` fields), the rest is read."""
+    start = first
+    while start < len(lines):
+        feed = LineFeed(lines, start)
+        try:
+            fields = next(csv.reader(feed, delimiter=delimiter, strict=True))
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield start + 1, [], f"line {start + 1} is not valid CSV ({error}); check its quotes"
+            start += 1
+            continue
+        if feed.position - start > 1 and len(fields) != width:
+            yield start + 1, [], f"line {start + 1} opens a quote that does not close on it; check its quotes"
+            start += 1
+            continue
+        yield start + 1, fields, ""
+        start = feed.position
 
 
 def rows_from_table(text: str, name: str, separator: str) -> list[SourceRow]:
-    """Rows of a CSV/TSV text, every value a string ("" when empty)."""
+    """Rows of a CSV/TSV text, every value a string ("" when empty); a ragged or broken row is rejected alone."""
+    lines = io.StringIO(text, newline="").readlines()
+    first = next((number for number, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise CorpusError(f"{name} is empty: it has no header row", hint="the first line must name the columns")
+    delimiter = table_delimiter(lines[first], separator)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise CorpusError(f"{name} is not a readable table: {error}") from error
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return [SourceRow(f"{name}:row {number}", values) for number, values in enumerate(frame.to_dict("records"), 1)]
+        columns = [column.strip() for column in next(csv.reader([lines[first]], delimiter=delimiter))]
+    except csv.Error as error:
+        raise CorpusError(f"{name}: the header line is not valid CSV ({error})", hint="check its quotes") from error
+    rows = []
+    for line, fields, problem in csv_records(lines, first + 1, delimiter, len(columns)):
+        if not problem and not any(field.strip() for field in fields):
+            continue
+        if not problem and len(fields) != len(columns):
+            problem = (f"line {line} has {len(fields)} fields, the header has {len(columns)}; "
+                       "check for a missing or extra delimiter, or quote a value that holds one")
+        rows.append(SourceRow(f"{name}:row {len(rows) + 1}", {} if problem else dict(zip(columns, fields)), problem))
+    return rows
 
 
 def rows_from_jsonl(text: str, name: str) -> list[SourceRow]:
@@ -130,6 +222,8 @@ def rows_from_entries(entries: object, name: str, unit: str) -> list[SourceRow]:
     """Rows of a JSON/YAML document: a list of objects, or ``{"articles": [...]}``."""
     if isinstance(entries, Mapping) and "articles" in entries:
         entries = entries["articles"]
+    if entries is None:
+        raise CorpusError(f"{name} is empty", hint="list the articles, one entry each with id and file")
     if not isinstance(entries, list):
         raise CorpusError(
             f"{name} must hold a list of articles (or 'articles:' with a list), not a {type(entries).__name__}"
@@ -137,17 +231,40 @@ def rows_from_entries(entries: object, name: str, unit: str) -> list[SourceRow]:
     return [object_row(values, f"{name}:{unit} {number}") for number, values in enumerate(entries, 1)]
 
 
-def read_rows(path: Path) -> tuple[list[SourceRow], str]:
-    """The rows of a table, JSON, YAML or Parquet file and the file's text encoding."""
+def read_parquet_rows(path: Path) -> list[SourceRow]:
+    """The rows of a Parquet file; CorpusError naming the file if it cannot be read."""
+    import pyarrow
+
+    try:
+        frame = pd.read_parquet(path)
+    except (pyarrow.ArrowException, OSError, ValueError) as error:
+        raise CorpusError(f"{path} is not a readable Parquet file ({str(error).splitlines()[0]})",
+                          hint="write it again with pandas.DataFrame.to_parquet or give CSV/JSONL") from error
+    return [SourceRow(f"{path.name}:row {n}", values) for n, values in enumerate(frame.to_dict("records"), 1)]
+
+
+def read_rows(path: Path) -> tuple[list[SourceRow], Decoded]:
+    """The rows of a table, JSON, YAML or Parquet file and how the file's text decoded.
+
+    A truncated ``.gz`` file keeps the rows read before the cut and gets one more, rejected row saying so.
+    """
     reader = reader_for(path)
     if reader is None:
         known = ", ".join(sorted([*READERS, PARQUET]))
-        raise CorpusError(f"{path} has an unknown format; give a folder or a file ending in {known} (or .gz)")
+        raise CorpusError(f"{path} has an unknown format", hint=f"give a folder or a file ending in {known} (or .gz)")
     if reader == PARQUET:
-        frame = pd.read_parquet(path)
-        return [SourceRow(f"{path.name}:row {n}", values) for n, values in enumerate(frame.to_dict("records"), 1)], UTF8
-    text, encoding = read_text_file(path)
-    return READERS[reader](text, path.name), encoding
+        return read_parquet_rows(path), Decoded("", UTF8)
+    text, decoded, truncated = read_text_file(path)
+    try:
+        rows = READERS[reader](text, path.name)
+    except CorpusError:
+        if not truncated:
+            raise
+        rows = []
+    if truncated:
+        rows.append(SourceRow(f"{path.name}:end", {}, f"the file is truncated (the gzip stream ends early) after "
+                              f"{len(rows)} records; those were read, the rest is lost: re-download or recompress it"))
+    return rows, decoded
 
 
 def parse_json(text: str, name: str) -> list[SourceRow]:
@@ -155,7 +272,8 @@ def parse_json(text: str, name: str) -> list[SourceRow]:
     try:
         return rows_from_entries(json.loads(text), name, "entry")
     except json.JSONDecodeError as error:
-        raise CorpusError(f"{name} is not valid JSON: {error}") from error
+        raise CorpusError(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                          hint="fix the JSON, or give JSON Lines (.jsonl), one article per line") from error
 
 
 def parse_yaml(text: str, name: str) -> list[SourceRow]:
@@ -163,7 +281,15 @@ def parse_yaml(text: str, name: str) -> list[SourceRow]:
     try:
         return rows_from_entries(yaml.safe_load(text), name, "entry")
     except yaml.YAMLError as error:
-        raise CorpusError(f"{name} is not valid YAML: {error}") from error
+        raise CorpusError(f"{name} is not valid YAML: {yaml_problem(error)}",
+                          hint="check indentation and quoting there") from error
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """A one-line description of a YAML error with its line and column."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else problem
 
 
 READERS: dict[str, Callable[[str, str], list[SourceRow]]] = {
@@ -196,19 +322,18 @@ def find_manifest(folder: Path, manifest: str | os.PathLike[str] | None) -> Path
 
 
 def bare_folder_rows(folder: Path) -> list[SourceRow]:
-    """One row per visible file in a folder without a manifest: id from the file stem, file relative."""
-    files = sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    """One row per file in a folder without a manifest: id from the file stem, file relative; hidden ones rejected."""
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
     rows = []
     for path in files:
         relative = path.relative_to(folder).as_posix()
-        supported = path.suffix.lower() in TEXT_SUFFIXES
-        problem = (
-            "" if supported else f"file type {path.suffix or '(none)'} is not supported; convert it to .txt or .html"
-        )
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if hidden:
+            problem = "hidden file (a name starting with '.') skipped; rename it if it is an article"
+        elif path.suffix.lower() not in TEXT_SUFFIXES:
+            problem = f"file type {path.suffix or '(none)'} is not supported; convert it to .txt or .html"
+        else:
+            problem = ""
         rows.append(SourceRow(relative, {"id": path.stem, "file": relative}, problem))
     return rows
 
@@ -219,13 +344,24 @@ def read_source(source: Path, manifest: str | os.PathLike[str] | None) -> Source
         manifest_path = find_manifest(source, manifest)
         if manifest_path is None:
             rows = bare_folder_rows(source)
-            if not rows:
-                raise CorpusError(f"{source} holds no manifest ({', '.join(MANIFEST_NAMES)}) and no .txt/.html files")
+            if not any(not row.problem.startswith("hidden") for row in rows):
+                raise CorpusError(f"{source} holds no manifest and no .txt/.html files",
+                                  hint=f"add a manifest ({', '.join(MANIFEST_NAMES)}) or the article files")
             return Source(rows, source, "folder", source.name)
-        rows, encoding = read_rows(manifest_path)
-        return Source(rows, source, "manifest", manifest_path.name, encoding)
-    rows, encoding = read_rows(source)
-    return Source(rows, source.parent, "records", source.name, encoding)
+        rows, decoded = read_rows(manifest_path)
+        warnings = file_warnings(decoded, "manifest")
+        return Source(rows, source, "manifest", manifest_path.name, decoded.encoding, warnings)
+    rows, decoded = read_rows(source)
+    return Source(rows, source.parent, "records", source.name, decoded.encoding, confidence=decoded.confidence)
+
+
+def file_warnings(decoded: Decoded, what: str) -> list[str]:
+    """A warning for a manifest or record file that is not UTF-8 (saying how sure the guess is)."""
+    if decoded.is_utf8:
+        return []
+    sure = "a low-confidence guess" if decoded.is_guess else f"confidence {decoded.confidence:.2f}"
+    return [f"the {what} was decoded as {decoded.encoding} ({sure}), not UTF-8; check its characters or save it "
+            "as UTF-8"]
 
 
 # ---------------------------------------------------------------------------------------- column mapping
@@ -272,9 +408,52 @@ def fitting_preset(columns: list[str]) -> dict[str, str] | None:
     return None
 
 
+def likely_column(column: str, taken: set[str]) -> str | None:
+    """The presslens column a source column most likely means (other case, spaces, a misspelling), or None."""
+    normal = re.sub(r"[\s-]+", "_", column.strip().lower())
+    free = [name for name in (*MANIFEST_COLUMNS, "text") if name not in taken]
+    if normal in free:
+        return normal
+    close = difflib.get_close_matches(normal, free, n=1, cutoff=COLUMN_NAME_CUTOFF)
+    return close[0] if close else None
+
+
+def repair_mapping(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, str], list[str], list[str]]:
+    """Map likely misspelt columns (``Published``) onto presslens columns; (mapping, warnings, ignored columns)."""
+    repaired, warnings, ignored = dict(mapping), [], []
+    known = {*MANIFEST_COLUMNS, "text"}
+    for column in columns:
+        if repaired.get(column, column) in known:
+            continue
+        guess = likely_column(column, mapped_names(columns, repaired))
+        if guess is None:
+            ignored.append(column)
+            continue
+        repaired[column] = guess
+        warnings.append(f"column {column!r} read as {guess!r}; rename the column to silence this")
+    return repaired, warnings, ignored
+
+
+def generated_id(fields: Mapping[str, str], text: str | None, used: set[str]) -> str:
+    """A stable id for a record without one: the file name's stem, else a hash of the text (``-2`` on a clash)."""
+    if fields.get("file"):
+        base = re.sub(r"[^\w.-]+", "-", PurePosixPath(fields["file"].replace("\\", "/")).with_suffix("").as_posix())
+    else:
+        base = "t" + hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    article_id, number = base, 1
+    while article_id in used:
+        number += 1
+        article_id = f"{base}-{number}"
+    used.add(article_id)
+    return article_id
+
+
 def require_columns(columns: list[str], mapping: Mapping[str, str], needed: tuple[str, ...], source: Source) -> None:
     """Raise CorpusError naming the file and the columns found if a required column is absent."""
     missing = [name for name in needed if name not in mapped_names(columns, mapping)]
+    if missing and len(columns) == 1 and any(delimiter in columns[0] for delimiter in ";\t|,"):
+        raise CorpusError(f"{source.name} has a single column {columns[0]!r}: its delimiter was not recognised",
+                          hint="save it comma-separated (CSV) or tab-separated (.tsv)")
     if missing and columns:
         hint = (
             "a manifest needs an id and a file column (the file path relative to the corpus folder)"
@@ -282,9 +461,8 @@ def require_columns(columns: list[str], mapping: Mapping[str, str], needed: tupl
             else "name them with text_column=/id_column= or column_map= (a dict or a preset in "
             f"{PRESETS_FILE.name}: {', '.join(column_presets())})"
         )
-        raise CorpusError(
-            f"{source.name} has no {' or '.join(missing)} column (columns found: {', '.join(columns)}); {hint}"
-        )
+        raise CorpusError(f"{source.name} has no {' or '.join(missing)} column (columns found: {', '.join(columns)})",
+                          hint=hint)
 
 
 def as_text(value: object) -> str:
@@ -295,6 +473,11 @@ def as_text(value: object) -> str:
         return "; ".join(as_text(item) for item in value if as_text(item))
     if isinstance(value, float) and value != value:
         return ""
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode(UTF8).strip()
+        except UnicodeDecodeError:
+            return ""
     return str(value).strip()
 
 
@@ -303,11 +486,26 @@ def candidate_from(row: SourceRow, mapping: Mapping[str, str], source: Source) -
     named = {mapping.get(str(key), str(key)): value for key, value in row.values.items()}
     fields = {column: as_text(named.get(column)) for column in MANIFEST_COLUMNS}
     candidate = Candidate(row.record, fields, rejections=[row.problem] if row.problem else [])
-    if source.kind == "records":
+    candidate.warnings.extend(source.warnings)
+    if source.kind == "records" and not row.problem:
         text = named.get("text")
-        candidate.text = text if isinstance(text, str) else as_text(text)
-        candidate.encoding = source.encoding
+        candidate.encoding, candidate.confidence = source.encoding, source.confidence
+        if isinstance(text, (bytes, bytearray)):
+            read_bytes_value(candidate, bytes(text))
+        else:
+            candidate.text = text if isinstance(text, str) else as_text(text)
     return candidate
+
+
+def read_bytes_value(candidate: Candidate, data: bytes) -> None:
+    """Decode a text value stored as bytes (a Parquet binary column), or reject it as binary data."""
+    try:
+        decoded = decode_bytes(data)
+    except BinaryContent as error:
+        candidate.rejections.append(f"text is a bytes value that {error}; store the article text as a string")
+        return
+    candidate.text, candidate.encoding, candidate.confidence = decoded.text, decoded.encoding, decoded.confidence
+    candidate.warnings.append("text is stored as bytes, not as a string; decoded it")
 
 
 # -------------------------------------------------------------------------------------------- validation
@@ -340,28 +538,83 @@ def read_article_file(candidate: Candidate, base: Path) -> None:
     except BinaryContent as error:
         candidate.rejections.append(f"file {value!r} {error}; give a .txt or .html file")
         return
-    candidate.text, candidate.encoding = decoded.text, decoded.encoding
+    candidate.text, candidate.encoding, candidate.confidence = decoded.text, decoded.encoding, decoded.confidence
     candidate.source_format = TEXT_SUFFIXES.get(path.suffix.lower(), "txt")
+    if candidate.source_format == "html" and not HTML_TAG.search(candidate.text[:100_000]):
+        candidate.source_format = "txt"
+        candidate.warnings.append(f"file {value!r} holds no HTML markup; read it as plain text")
 
 
-def check_text(candidate: Candidate) -> None:
-    """Reject empty, whitespace-only or binary text; warn about a non-UTF-8 encoding."""
-    if candidate.text is None:
+def visible_text(text: str, source_format: str) -> str:
+    """The text a reader would see: HTML without scripts, styles, comments and tags (a cheap approximation)."""
+    if source_format != "html":
+        return text
+    return HTML_TAG.sub(" ", HTML_NON_TEXT.sub(" ", text))
+
+
+def check_text(candidate: Candidate, max_chars: int | None, english_only: bool) -> None:
+    """Reject empty, binary, wordless, too short or too long text; warn about a guessed encoding, another
+    language and damaged text."""
+    text = candidate.text
+    if text is None:
         return
-    if not candidate.text.strip():
-        what = "empty" if not candidate.text else "whitespace only"
+    if not text.strip():
+        what = "empty" if not text else "whitespace only"
         candidate.rejections.append(f"text is {what}; give the article text or remove the record")
-    elif "\x00" in candidate.text:
+        return
+    if "\x00" in text:
         candidate.rejections.append("text contains NUL characters, so it is binary data, not text")
-    elif candidate.encoding not in (UTF8, "utf-8-sig"):
-        candidate.warnings.append(
-            f"text decoded as {candidate.encoding}, not UTF-8; check the characters or re-save the file as UTF-8"
+        return
+    if max_chars and len(text) > max_chars:
+        candidate.rejections.append(
+            f"text has {len(text):,} characters, more than max_chars={max_chars:,}; split the article into parts "
+            "or raise max_chars (spaCy needs about 1 GB of memory per 100,000 characters)"
         )
+        return
+    words = len(WORDS.findall(visible_text(text, candidate.source_format)))
+    if words < MIN_WORDS:
+        what = "an HTML page with" if candidate.source_format == "html" else "text with"
+        candidate.rejections.append(
+            f"{what} {words} words (invisible characters, markup and punctuation do not count); an article needs "
+            f"at least {MIN_WORDS} words"
+        )
+        return
+    check_encoding(candidate)
+    check_language(candidate, english_only)
+    if damaged := damage.warning(text):
+        candidate.warnings.append(damaged)
+
+
+def check_encoding(candidate: Candidate) -> None:
+    """Warn about text that is not UTF-8, saying how sure the detected encoding is."""
+    if candidate.encoding in (UTF8, "utf-8-sig"):
+        return
+    confidence = candidate.confidence
+    sure = "a low-confidence guess" if confidence < LOW_CONFIDENCE else f"confidence {confidence:.2f}"
+    candidate.warnings.append(
+        f"text decoded as {candidate.encoding} ({sure}), not UTF-8; check the characters or re-save the file as UTF-8"
+    )
+
+
+def check_language(candidate: Candidate, english_only: bool) -> None:
+    """Warn about (or, when ``english_only``, reject) a text that does not read as English."""
+    guess = guess_english(visible_text(candidate.text or "", candidate.source_format))
+    if guess.english is not False:
+        return
+    stated = candidate.fields["language"]
+    label = f" although language is {stated!r}" if stated.lower().startswith("en") else ""
+    reason = f"text is not English ({guess.describe()}){label}"
+    if english_only:
+        candidate.rejections.append(f"{reason}; only English articles were asked for")
+    else:
+        candidate.warnings.append(f"{reason}; English-only analyses leave it out")
 
 
 def check_id(candidate: Candidate, first_record_of: dict[str, str]) -> None:
     """Reject a record without an id, or whose id an earlier record already uses."""
     article_id = candidate.fields["id"]
+    if candidate.rejections and not article_id:
+        return  # the record could not be read; its reason says why
     if not article_id:
         candidate.rejections.append("id is empty; give every article a unique id")
     elif article_id in first_record_of:
@@ -372,15 +625,24 @@ def check_id(candidate: Candidate, first_record_of: dict[str, str]) -> None:
         first_record_of[article_id] = candidate.record
 
 
-def validate(candidate: Candidate, base: Path, first_record_of: dict[str, str], today: date) -> dict | None:
+@dataclass(frozen=True)
+class Limits:
+    """What a loaded article must satisfy beyond being readable: its size and, if asked, being English."""
+
+    max_chars: int | None = MAX_CHARS
+    english_only: bool = False
+    today: date = field(default_factory=date.today)
+
+
+def validate(candidate: Candidate, base: Path, first_record_of: dict[str, str], limits: Limits) -> dict | None:
     """Run every check on a candidate; its article row, or None if rejected."""
     check_id(candidate, first_record_of)
     if candidate.text is None and not candidate.rejections:
         read_article_file(candidate, base)
-    check_text(candidate)
+    check_text(candidate, limits.max_chars, limits.english_only)
     if candidate.rejections:
         return None
-    pubdate = parse_pubdate(candidate.fields["published"], candidate.fields["date_precision"], today=today)
+    pubdate = parse_pubdate(candidate.fields["published"], candidate.fields["date_precision"], today=limits.today)
     candidate.warnings.extend(pubdate.warnings)
     return {
         **candidate.fields,
@@ -400,14 +662,14 @@ def report_row(candidate: Candidate) -> dict[str, str]:
     return {"record": candidate.record, "id": candidate.fields["id"], "status": status, "reason": "; ".join(reasons)}
 
 
-def report_summary(report: pd.DataFrame, examples: int = 5) -> str:
-    """Counts per status and the first few reasons, for error messages."""
+def report_summary(report: pd.DataFrame, examples: int = 3) -> str:
+    """Counts per status and the first few reasons on one line, for error messages."""
     if report.empty:
         return "the input holds no records"
     counts = ", ".join(f"{count} {status}" for status, count in report["status"].value_counts().items())
     problems = report[report["reason"] != ""].head(examples)
-    lines = [f"  {row.record}: {row.reason}" for row in problems.itertuples()]
-    return "\n".join([f"{len(report)} records: {counts}", *lines])
+    examples_text = [f"{row.record}: {row.reason}" for row in problems.itertuples()]
+    return "; ".join([f"{len(report)} records: {counts}", *examples_text])
 
 
 def as_date(today: date | str | None) -> date:
@@ -418,6 +680,20 @@ def as_date(today: date | str | None) -> date:
 
 
 # ------------------------------------------------------------------------------------------------ public
+def name_records(candidates: list[Candidate], columns: list[str], mapping: Mapping[str, str]) -> None:
+    """Give every record a stable generated id, with a warning, when the input has no id column."""
+    if "id" in mapped_names(columns, mapping):
+        return
+    used: set[str] = set()
+    for candidate in candidates:
+        if candidate.rejections:
+            continue
+        candidate.fields["id"] = generated_id(candidate.fields, candidate.text, used)
+        origin = "the file name" if candidate.fields["file"] else "a hash of the text"
+        candidate.warnings.append(f"no id column: generated id {candidate.fields['id']!r} from {origin} (stable "
+                                  "across reruns); add an id column to choose your own")
+
+
 def load_with_report(
     path: str | os.PathLike[str],
     *,
@@ -426,30 +702,42 @@ def load_with_report(
     text_column: str = "text",
     id_column: str = "id",
     today: date | str | None = None,
+    max_chars: int | None = MAX_CHARS,
+    english_only: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Load a corpus and return (articles, load report); CorpusError if the input is unusable or nothing loads."""
+    """Load a corpus and return (articles, load report); CorpusError if the input is unusable or nothing loads.
+
+    ``max_chars`` rejects longer texts (None: no limit); ``english_only`` rejects texts that do not read as English
+    instead of loading them with a warning. ``df.attrs["ignored_columns"]`` names the input columns not used.
+    """
     source_path = paths.resolve(path)
     if not source_path.exists():
-        raise CorpusError(f"corpus path {source_path} does not exist")
+        raise CorpusError(f"corpus path {source_path} does not exist", hint="check the path (relative paths start "
+                          "at the project folder)")
     source = read_source(source_path, manifest)
     columns = source_columns(source.rows)
     mapping = resolve_mapping(columns, column_map, text_column, id_column, source.kind)
+    mapping, column_warnings, ignored = repair_mapping(columns, mapping)
     names = mapped_names(columns, mapping)
     if source.kind == "records" and "file" in names and "text" not in names:
         source.kind = "manifest"  # a manifest file given directly: its paths are relative to its folder
-    needed = {"manifest": ("id", "file"), "records": ("id", "text"), "folder": ()}[source.kind]
+    needed = {"manifest": ("file",), "records": ("text",), "folder": ()}[source.kind]
     require_columns(columns, mapping, needed, source)
+    source.warnings.extend(column_warnings)
     first_record_of: dict[str, str] = {}
-    checked_today = as_date(today)
+    limits = Limits(max_chars, english_only, as_date(today))
     candidates = [candidate_from(row, mapping, source) for row in source.rows]
-    articles = [validate(candidate, source.base, first_record_of, checked_today) for candidate in candidates]
+    name_records(candidates, columns, mapping)
+    articles = [validate(candidate, source.base, first_record_of, limits) for candidate in candidates]
     report = pd.DataFrame([report_row(candidate) for candidate in candidates], columns=list(REPORT_COLUMNS))
     loaded = [article for article in articles if article is not None]
     if not loaded:
-        raise CorpusError(f"nothing could be loaded from {source_path}\n{report_summary(report)}", report)
+        raise CorpusError(f"nothing could be loaded from {source_path} ({report_summary(report)})", report,
+                          hint="fix the records named, or see every reason with: presslens check CORPUS --out DIR")
     frame = pd.DataFrame(loaded, columns=list(ARTICLE_COLUMNS))
     frame["published_date"] = pd.to_datetime(frame["published_date"])
     frame.attrs["column_map"] = {key: value for key, value in mapping.items() if key != value}
+    frame.attrs["ignored_columns"] = ignored
     return frame, report
 
 
@@ -461,10 +749,13 @@ def load_corpus(
     text_column: str = "text",
     id_column: str = "id",
     today: date | str | None = None,
+    max_chars: int | None = MAX_CHARS,
+    english_only: bool = False,
 ) -> pd.DataFrame:
     """Load a corpus as the articles DataFrame; the load report is in ``df.attrs["load_report"]``."""
     frame, report = load_with_report(
-        path, manifest=manifest, column_map=column_map, text_column=text_column, id_column=id_column, today=today
+        path, manifest=manifest, column_map=column_map, text_column=text_column, id_column=id_column, today=today,
+        max_chars=max_chars, english_only=english_only,
     )
     frame.attrs["load_report"] = report
     return frame
