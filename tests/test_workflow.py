@@ -17,10 +17,10 @@ SECTION_HEADINGS = [
 ]
 
 
-def test_every_seed_article_is_parsed_from_its_cleaned_text(seed_study) -> None:
+def test_every_seed_article_is_parsed_from_its_cleaned_text(seed_study, seed_docs) -> None:
     assert list(seed_study.articles["id"]) == list(pd.read_csv(paths.MANIFEST)["id"])
     for article in seed_study.articles.itertuples():
-        doc = seed_study.docs[article.id]
+        doc = seed_docs[article.id]
         assert doc.text == article.clean_text
         assert doc._.article_id == article.id
         assert [tuple(p) for p in doc._.paragraphs] == [tuple(p) for p in article.paragraphs]

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from presslens.registry import Command, evaluators, trainers
-
-#: Analysis packages; importing one registers its eval/train commands.
-ANALYSES = ("presslens.quotes", "presslens.timeline", "presslens.frames", "presslens.stance")
+from presslens.registry import Command, evaluators, load_analyses, trainers
 
 
 def existing_path(value: str) -> Path:
@@ -36,13 +31,6 @@ def add_eval_options(parser: argparse.ArgumentParser, *, data_help: str, predict
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _import_analyses() -> None:
-    """Import every analysis package present so that its commands register."""
-    for name in ANALYSES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
-
-
 def _add_registry(subparsers: argparse._SubParsersAction, verb: str, registry: object, help_text: str) -> None:
     """Add ``presslens <verb> <name>`` for every command in a registry."""
     group = subparsers.add_parser(verb, help=help_text).add_subparsers(dest="name", required=True)
@@ -55,9 +43,9 @@ def _add_registry(subparsers: argparse._SubParsersAction, verb: str, registry: o
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    from presslens import check, runner
+    from presslens import check, runner, workflow
 
-    _import_analyses()
+    load_analyses()
     parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
     subparsers = parser.add_subparsers(dest="verb", required=True)
     run_parser = subparsers.add_parser("run", help="execute every notebook and render the report site")
@@ -66,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser = subparsers.add_parser("check", help="load, clean and de-duplicate a corpus; report every record")
     check.add_arguments(check_parser)
     check_parser.set_defaults(handler=check.run)
+    annotate_parser = subparsers.add_parser("annotate", help="annotate every article once into the store (Dask)")
+    workflow.add_arguments(annotate_parser)
+    annotate_parser.set_defaults(handler=workflow.run)
     _add_registry(subparsers, "eval", evaluators, "score an analysis on gold data; prints JSON")
     _add_registry(subparsers, "train", trainers, "train a model artifact and its model card")
     return parser

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from spacy.tokens import Doc
 
 from presslens.clean import clean_article
 from presslens.plotting import PALETTE, outlet_colours
@@ -30,17 +28,15 @@ def country_table(articles: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def length_table(articles: pd.DataFrame, docs: Mapping[str, Doc]) -> pd.DataFrame:
-    """Per article: raw and cleaned characters, words, sentences, paragraphs and headings."""
+def length_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Per article: raw and cleaned characters, words, sentences, paragraphs and headings (from the store)."""
     rows = []
     for article in articles.itertuples():
-        doc = docs[article.id]
         kinds = [kind for _, _, kind in article.paragraphs]
         rows.append({
             "id": article.id, "outlet": article.outlet,
             "raw_chars": len(article.text), "clean_chars": len(article.clean_text),
-            "words": sum(1 for token in doc if not (token.is_punct or token.is_space)),
-            "sentences": sum(1 for _ in doc.sents),
+            "words": int(article.words), "sentences": int(article.sentences),
             "paragraphs": kinds.count("body") + kinds.count("lede"), "headings": kinds.count("heading"),
         })
     return pd.DataFrame(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,26 @@ def point_latest(run_dir: Path) -> None:
     latest.symlink_to(run_dir.name, target_is_directory=True)
 
 
+def annotate_first(plan: RunPlan, store: str | None, scheduler: str | None, workers: int | None,
+                   progress: bool) -> None:
+    """Prepare and annotate the corpus once, in this process (progress in the terminal); notebooks then read it.
+
+    The store's location reaches the notebooks' kernels through $PRESSLENS_STORE.
+    """
+    from presslens.store import STORE_ENV, AnnotationStore
+    from presslens.workflow import prepare
+
+    where = AnnotationStore(store or None)
+    os.environ[STORE_ENV] = where.location
+    given = plan.parameters
+    study = prepare(given["corpus"], outlets=given.get("outlets") or (), date_from=given.get("date_from") or "",
+                    date_to=given.get("date_to") or "", model=given.get("model") or None,
+                    column_map=given.get("column_map") or None, store=where.location, scheduler=scheduler,
+                    workers=workers, progress=progress)
+    print(f"presslens run: {study.annotation.line() if study.annotation else ''}; store {where.location}",
+          file=sys.stderr, flush=True)
+
+
 def run_report(plan: RunPlan, *, progress: bool = True) -> Path:
     """Execute and render every notebook of the plan, then write the index; returns the index path."""
     entries = []
@@ -146,6 +167,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, help="where runs are written")
     parser.add_argument("--notebooks", nargs="*", help="only these notebooks (file names), in order")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_store_arguments(parser)
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """The annotation-store options ``presslens run`` and ``presslens annotate`` share."""
+    parser.add_argument("--store", help="annotation store: a folder or an fsspec URL the workers share "
+                        "(default: $PRESSLENS_STORE, else .cache/store)")
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786 "
+                        "(default: $DASK_SCHEDULER_ADDRESS, else a local cluster)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local Dask workers (default: up to 4, one per core); 0 annotates in this process")
 
 
 def plan_from_args(args: argparse.Namespace) -> RunPlan:
@@ -165,6 +197,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     """Run the report from parsed options; exit status 1 with the failing notebook named."""
     plan = plan_from_args(args)
     try:
+        annotate_first(plan, args.store, args.scheduler, args.workers, progress=not args.no_progress)
         index = run_report(plan, progress=not args.no_progress)
     except NotebookFailed as failure:
         (plan.run_dir / "FAILED.txt").write_text(f"{failure}\n", encoding="utf-8")

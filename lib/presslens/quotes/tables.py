@@ -19,7 +19,7 @@ NON_VERB_CUES = frozenset({"", "dash", "colon"})
 QUOTE_COLUMNS = [
     "article_id", "outlet", "quote_id", "kind", "content", "cue", "cue_lemma", "cue_category", "evaluative",
     "speaker_mention", "speaker", "speaker_id", "speaker_type", "speaker_category", "roles", "resolution",
-    "start_char", "end_char", "segments", "cue_start", "cue_end", "speaker_start", "speaker_end",
+    "speaker_named", "merge_reason", "start_char", "end_char", "segments", "cue_start", "cue_end", "speaker_start", "speaker_end",
     "sentence_index", "sentence",
 ]
 
@@ -35,20 +35,52 @@ def corpus_attributions(docs: Mapping[str, Doc]) -> list[Attribution]:
     return canonicalise(records)
 
 
-def _row(record: Attribution, outlet: str) -> dict[str, object]:
-    """A quotes-table row of one attribution."""
+def attribution_row(record: Attribution) -> dict[str, object]:
+    """A quotes-table row of one attribution (without its outlet, which comes from the articles)."""
     cue = reporting_verbs().get(record.cue_lemma, {})
     return {
-        "article_id": record.article_id, "outlet": outlet, "quote_id": record.quote_id, "kind": record.kind,
+        "article_id": record.article_id, "quote_id": record.quote_id, "kind": record.kind,
         "content": record.content, "cue": record.cue_text, "cue_lemma": record.cue_lemma,
         "cue_category": cue.get("category", ""), "evaluative": bool(cue.get("evaluative", False)),
         "speaker_mention": record.speaker_mention, "speaker": record.speaker, "speaker_id": record.speaker_id,
         "speaker_type": record.speaker_type, "speaker_category": record.speaker_category,
         "roles": "; ".join(record.roles), "resolution": record.resolution,
+        "speaker_named": bool(record.speaker_named), "merge_reason": record.merge_reason,
         "start_char": record.start_char, "end_char": record.end_char, "segments": json.dumps(record.segments),
         "cue_start": record.cue_start, "cue_end": record.cue_end, "speaker_start": record.speaker_start,
         "speaker_end": record.speaker_end, "sentence_index": record.sentence_index, "sentence": record.sentence,
     }
+
+
+def _row(record: Attribution, outlet: str) -> dict[str, object]:
+    """A quotes-table row of one attribution, with its outlet."""
+    return {"outlet": outlet, **attribution_row(record)}
+
+
+def attribution_of(row: Mapping[str, object]) -> Attribution:
+    """The Attribution a stored quotes row was made from (for the corpus-wide speaker merge)."""
+    return Attribution(
+        article_id=str(row["article_id"]), quote_id=str(row["quote_id"]), kind=str(row["kind"]),
+        segments=[tuple(segment) for segment in json.loads(str(row["segments"]))], content=str(row["content"]),
+        cue_text=str(row["cue"]), cue_lemma=str(row["cue_lemma"]), cue_start=int(row["cue_start"]),
+        cue_end=int(row["cue_end"]), speaker_mention=str(row["speaker_mention"]),
+        speaker_start=int(row["speaker_start"]), speaker_end=int(row["speaker_end"]), speaker=str(row["speaker"]),
+        speaker_id=str(row["speaker_id"]), speaker_type=str(row["speaker_type"]),
+        speaker_category=str(row["speaker_category"]), roles=[r for r in str(row["roles"]).split("; ") if r],
+        resolution=str(row["resolution"]), sentence_index=int(row["sentence_index"]), sentence=str(row["sentence"]),
+        speaker_named=bool(row.get("speaker_named", False)), merge_reason=str(row.get("merge_reason", "") or ""),
+    )
+
+
+def canonical_quotes(records: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The store's per-article quote rows with speakers merged across the corpus and each row's outlet."""
+    if records.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    ordered = records.sort_values("article_id", kind="stable")
+    merged = canonicalise([attribution_of(row) for row in ordered.to_dict("records")])
+    outlets = dict(zip(articles["id"], articles["outlet"]))
+    rows = [_row(record, outlets.get(record.article_id, "")) for record in merged]
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
 
 
 def quotes_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
