@@ -12,8 +12,10 @@ kept in :attr:`CleanedText.source`.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import unicodedata
+from dataclasses import replace
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -35,10 +37,12 @@ INVISIBLE = "\u200b\u2060\ufeff\u00ad"
 BLANK = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + INVISIBLE
 TOKEN = re.compile(rf"(\s+)|([{INVISIBLE}]+)|([^\s{INVISIBLE}]+)")
 WORD = re.compile(r"\w+")
+HTML_TAG = re.compile(r"<[^>]{0,2000}>")
 SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)\]]*\s+(?=[“\"‘(\[]?[A-Z0-9])")
 FIELDS = ("title", "author", "outlet")
 FIELD_SLACK_WORDS = 4  # a field line may carry a few more words than the field ("By Dr. ...")
 REPEAT_EDGE = " .,;:!?\"'()[]…—–-"
+ANCHOR_WORDS = 8  # words indexed per paragraph to find it inside another one (at most the rule's min_words)
 
 
 # ---- results -------------------------------------------------------------------------------------------
@@ -85,6 +89,7 @@ class CleanedText:
     removals: list[Removal]
     offsets: OffsetMap
     source: str | None = None  # the trafilatura-extracted text of HTML input (offsets refer to it)
+    warnings: tuple[str, ...] = ()  # e.g. the rules were undone because they would have emptied the text
 
     def to_raw(self, offset: int) -> int:
         """Map a cleaned-text offset to the raw text (to the extracted text for HTML input)."""
@@ -322,8 +327,9 @@ def _plain_lines(texts: list[str]) -> list[str]:
 def _inline_cuts(raw: str, start: int, end: int, inline: list[Rule]) -> tuple[list[tuple[int, int]], list[Removal]]:
     """The raw segments of a line left after the inline rules, and the inline removals."""
     removals = []
+    lowered = raw[start:end].lower() if any(rule.contains for rule in inline) else ""
     for rule in inline:
-        if not rule.contains or any(literal in raw[start:end].lower() for literal in rule.contains):
+        if not rule.contains or any(literal in lowered for literal in rule.contains):
             removals.extend(Removal(rule.name, match.start(), match.end(), match.group())
                             for match in rule.pattern.finditer(raw, start, end) if match.end() > match.start())
     if not removals:
@@ -431,14 +437,35 @@ def _apply_line_rules(lines: list[_Line], rules: Rules, folded_fields: dict[str,
                 lines[i].removed_by = rule.name
 
 
-def _repeats_verbatim(texts: list[str], k: int, joined: str, identical: bool) -> bool:
-    """Whether paragraph ``k`` equals an earlier paragraph (``identical``) or occurs inside a longer one."""
-    key = texts[k].strip(REPEAT_EDGE)
-    if not key or joined.count(key) < 2:
-        return False
-    if identical:
-        return any(other.strip(REPEAT_EDGE) == key for other in texts[:k])
-    return any(key in other and len(other) > len(texts[k]) for j, other in enumerate(texts) if j != k)
+def _identical_repeats(texts: list[str], eligible: list[int]) -> set[int]:
+    """The eligible paragraphs equal to an earlier paragraph (edge punctuation ignored); one pass, a dict."""
+    first: dict[str, int] = {}
+    for k, text in enumerate(texts):
+        first.setdefault(text.strip(REPEAT_EDGE), k)
+    return {k for k in eligible if texts[k].strip(REPEAT_EDGE) and first[texts[k].strip(REPEAT_EDGE)] < k}
+
+
+def _contained_repeats(texts: list[str], eligible: list[int], anchor_words: int) -> set[int]:
+    """The eligible paragraphs found verbatim inside a longer paragraph, in time linear in the text length.
+
+    Each eligible paragraph is indexed by its first ``anchor_words`` words; one pass over the words of every
+    paragraph finds where such a run of words starts, and only there is the whole paragraph compared (an
+    occurrence must start at a word boundary).
+    """
+    width = max(anchor_words, 1)
+    anchors: dict[tuple[str, ...], list[int]] = {}
+    for k in eligible:
+        words = tuple(WORD.findall(texts[k].strip(REPEAT_EDGE))[:width])
+        if len(words) == width:
+            anchors.setdefault(words, []).append(k)
+    found: set[int] = set()
+    for j, other in enumerate(texts):
+        words = WORD.findall(other) if anchors else []
+        shingles = set(zip(*(words[i:] for i in range(width)))) & anchors.keys()
+        for k in (k for shingle in shingles for k in anchors[shingle]):
+            if k != j and k not in found and len(other) > len(texts[k]) and texts[k].strip(REPEAT_EDGE) in other:
+                found.add(k)
+    return found
 
 
 def _repeats_reworded(texts: list[str], originals: list[str], k: int, threshold: float) -> bool:
@@ -460,16 +487,16 @@ def _apply_repeat_rules(lines: list[_Line], rules: Rules) -> None:
     texts = _plain_lines(originals)
     for rule in rules.repeats:
         zone = _zone(rule, lines)
-        joined = "\n".join(texts)
-        for k, (i, line) in enumerate(kept):
-            if line.removed_by or i not in zone or not rule.min_words <= line.words <= (rule.max_words or line.words):
-                continue
-            if rule.match in {"identical", "contained"}:
-                hit = _repeats_verbatim(texts, k, joined, rule.match == "identical")
-            else:
-                hit = _repeats_reworded(texts, originals, k, rule.min_overlap)
-            if hit:
-                line.removed_by, texts[k] = rule.name, ""
+        eligible = [k for k, (i, line) in enumerate(kept) if not line.removed_by and i in zone
+                    and rule.min_words <= line.words <= (rule.max_words or line.words)]
+        if rule.match == "identical":
+            hits = _identical_repeats(texts, eligible)
+        elif rule.match == "contained":
+            hits = _contained_repeats(texts, eligible, min(rule.min_words, ANCHOR_WORDS))
+        else:
+            hits = {k for k in eligible if _repeats_reworded(texts, originals, k, rule.min_overlap)}
+        for k in sorted(hits):
+            kept[k][1].removed_by, texts[k] = rule.name, ""
 
 
 def _is_heading(text: str, words: int, rules: Rules) -> bool:
@@ -519,7 +546,7 @@ def extract_html(html: str) -> str:
     import trafilatura
 
     main = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    return main or trafilatura.html2txt(html) or ""
+    return main or trafilatura.html2txt(html) or html_module.unescape(HTML_TAG.sub(" ", html))
 
 
 def clean_text(
@@ -531,10 +558,25 @@ def clean_text(
     outlet: str = "",
     rules: Rules | None = None,
 ) -> CleanedText:
-    """Clean one raw article: normalise, split paragraphs, remove and log leftovers, mark headings/lede."""
+    """Clean one raw article: normalise, split paragraphs, remove and log leftovers, mark headings/lede.
+
+    The text is never emptied: if the rules would remove all of it, it is kept without removals and
+    :attr:`CleanedText.warnings` says which rules would have emptied it.
+    """
     rules = rules or load_rules()
     source = extract_html(raw) if source_format == "html" else None
     text = source if source is not None else raw
+    cleaned = _clean_lines(text, rules, title, author, outlet, source)
+    if cleaned.text or not WORD.search(text):
+        return cleaned
+    emptying = sorted({removal.rule for removal in cleaned.removals})
+    kept = _clean_lines(text, replace(rules, inline=(), lines=(), repeats=()), title, author, outlet, source)
+    warning = f"the cleaning rules {', '.join(emptying)} would remove the whole text; kept it without removals"
+    return replace(kept, warnings=(warning,))
+
+
+def _clean_lines(text: str, rules: Rules, title: str, author: str, outlet: str, source: str | None) -> CleanedText:
+    """Apply the rules to the lines of ``text`` (raw text, or the text extracted from HTML)."""
     folded_fields = {name: _fold(rules.name_prefix.sub("", str(value or "").strip())) for name, value in
                      zip(FIELDS, (title, author, outlet))}
     lowered = text.lower()
@@ -598,6 +640,8 @@ def corpus_frames(articles: pd.DataFrame, cleaned: dict[str, CleanedText]) -> tu
     result["paragraphs"] = [[(p.start, p.end, p.kind) for p in cleaned[article_id].paragraphs]
                             for article_id in articles["id"]]
     log = pd.DataFrame(list(_removal_rows(cleaned)), columns=REMOVAL_COLUMNS)
+    result.attrs["cleaning_warnings"] = {key: "; ".join(value.warnings) for key, value in cleaned.items()
+                                         if value.warnings}
     return result, log.astype({"raw_start": "int64", "raw_end": "int64"})
 
 
