@@ -14,10 +14,12 @@ from presslens.outputs import RunOutputs
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``presslens check``."""
-    from presslens.cli import existing_path, output_path
+    from presslens.cli import column_map_value, existing_path, output_path
 
     parser.add_argument("corpus", type=existing_path, help="a manifest folder, a CSV/JSONL/Parquet file, or a folder")
-    parser.add_argument("--column-map", help="a column preset of data/rules/column_presets.yaml (e.g. abp)")
+    parser.add_argument("--column-map", type=column_map_value, metavar="PRESET|FILE",
+                        help="a column preset of data/rules/column_presets.yaml (e.g. abp) or a YAML/JSON file of "
+                        "source column: presslens column")
     parser.add_argument("--out", type=output_path, help="write load_report.csv, cleaning_removals.csv and "
                         "duplicates.csv under OUT/tables")
 

@@ -10,6 +10,17 @@ from pathlib import Path
 
 from presslens.registry import Command, evaluators, load_analyses, trainers
 
+#: Every environment variable presslens reads, with what it sets (shown by ``presslens --help`` and the README).
+ENVIRONMENT = {
+    "PRESSLENS_HOME": "the project folder holding data/, notebooks/ and reports/ (default: this checkout)",
+    "PRESSLENS_CACHE": "the cache folder for parsed documents (default: PRESSLENS_HOME/.cache)",
+    "PRESSLENS_STORE": "the annotation store, a folder or fsspec URL (default: the cache's store/; --store)",
+    "PRESSLENS_SHARED": "the shared folder with eval/ gold data and bench/ corpora (default: ../shared)",
+    "PRESSLENS_SPACY_MODEL": "the spaCy model package or folder when -p model= is empty",
+    "PRESSLENS_ENCODER": "a folder of MiniLM weights to use instead of the installed package",
+    "DASK_SCHEDULER_ADDRESS": "a running Dask scheduler for presslens annotate/run (default: a local cluster)",
+}
+
 
 def existing_path(value: str) -> Path:
     """An argparse type: a path that exists, made absolute against the caller's working directory."""
@@ -17,6 +28,19 @@ def existing_path(value: str) -> Path:
     if not path.exists():
         raise argparse.ArgumentTypeError(f"{value}: no such file or folder")
     return path
+
+
+def column_map_value(value: str) -> str | dict[str, str]:
+    """An argparse type: a column preset name, or a YAML/JSON file mapping source columns to presslens columns."""
+    import yaml
+
+    path = Path(value).expanduser()
+    if not path.is_file():
+        return value
+    mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise argparse.ArgumentTypeError(f"{value}: expected a mapping of source column: presslens column")
+    return mapping
 
 
 def output_path(value: str) -> Path:
@@ -46,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     from presslens import check, runner, workflow
 
     load_analyses()
-    parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
+    epilog = "environment variables:\n" + "\n".join(f"  {name:<24}{text}" for name, text in ENVIRONMENT.items())
+    parser = argparse.ArgumentParser(prog="presslens", description=__doc__, epilog=epilog,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     subparsers = parser.add_subparsers(dest="verb", required=True)
     run_parser = subparsers.add_parser("run", help="execute every notebook and render the report site")
     runner.add_arguments(run_parser)

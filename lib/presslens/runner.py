@@ -59,16 +59,35 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key.strip(), plain(yaml.safe_load(value)) if value.strip() else ""
 
 
-def collect_parameters(params_file: Path | None, overrides: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Defaults, then the YAML file, then ``-p`` overrides; the corpus path is made absolute."""
+def resolve_against(value: str | Path, base: Path) -> str:
+    """A path typed by a user as an absolute path string: relative paths resolve against ``base``."""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def collect_parameters(params_file: Path | None, overrides: list[tuple[str, Any]], corpus: Path | None = None,
+                       column_map: str | dict[str, str] | None = None) -> dict[str, Any]:
+    """Defaults, then the YAML file, then ``-p`` overrides, then ``--corpus`` / ``--column-map``.
+
+    A relative corpus path resolves against the folder of the file that names it, the working directory when it
+    was typed on the command line, and the project root for the default (the project's own ``data/``).
+    """
     parameters = dict(DEFAULT_PARAMETERS)
+    base = paths.PROJECT_ROOT
     if params_file:
         loaded = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
             raise ValueError(f"{params_file}: expected a mapping of parameter: value, got {type(loaded).__name__}")
         parameters.update({key: plain(value) for key, value in loaded.items()})
-    parameters.update(dict(overrides))
-    parameters["corpus"] = str(paths.resolve(parameters["corpus"]))
+        base = params_file.parent if "corpus" in loaded else base
+    given = dict(overrides)
+    parameters.update(given)
+    base = Path.cwd() if "corpus" in given else base
+    if corpus is not None:
+        parameters["corpus"], base = str(corpus), Path.cwd()
+    if column_map is not None:
+        parameters["column_map"] = column_map
+    parameters["corpus"] = resolve_against(parameters["corpus"], base)
     return parameters
 
 
@@ -163,8 +182,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-f", "--params", type=Path, help="YAML file of parameters (e.g. params.yaml)")
     parser.add_argument("-p", "--param", dest="overrides", action="append", type=parse_override, default=[],
                         metavar="KEY=VALUE", help="override one parameter (repeatable), value read as YAML")
+    from presslens.cli import column_map_value, existing_path, output_path
+
+    parser.add_argument("--corpus", type=existing_path,
+                        help="the corpus: a manifest folder, a CSV/JSONL/Parquet file or a folder of .txt/.html "
+                        "(overrides -f/-p; relative to the working directory; default: the project's data/)")
+    parser.add_argument("--column-map", type=column_map_value, metavar="PRESET|FILE",
+                        help="map the corpus's column names: a preset of data/rules/column_presets.yaml (e.g. abp) "
+                        "or a YAML/JSON file of source column: presslens column (as in presslens check)")
     parser.add_argument("--name", help="run name (default: the current UTC time, e.g. 20241128-093000)")
-    parser.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, help="where runs are written")
+    parser.add_argument("--reports-dir", type=output_path, default=paths.REPORTS_DIR,
+                        help="folder that holds the runs, each in REPORTS_DIR/NAME (default: the project's reports/; "
+                        "reports/latest points at the newest run there)")
+    parser.add_argument("--out", type=output_path, help="write this run into OUT itself instead of REPORTS_DIR/NAME")
     parser.add_argument("--notebooks", nargs="*", help="only these notebooks (file names), in order")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_store_arguments(parser)
@@ -190,7 +220,8 @@ def plan_from_args(args: argparse.Namespace) -> RunPlan:
         notebooks = [nb for nb in notebooks if nb.name in args.notebooks]
     params_file = args.params.resolve() if args.params else None
     name = args.name or dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return RunPlan(notebooks, collect_parameters(params_file, args.overrides), args.reports_dir.resolve() / name)
+    parameters = collect_parameters(params_file, args.overrides, args.corpus, args.column_map)
+    return RunPlan(notebooks, parameters, args.out or args.reports_dir / name)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
