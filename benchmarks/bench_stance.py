@@ -1,14 +1,17 @@
 """Benchmark: find and score stance mentions in N articles of the ABP sample, for each scoring method.
 
 Parsing goes through the DocBin cache and is timed apart (`bench_corpus.py` measures it properly). Prints
-seconds, articles/s and mentions/s for finding mentions and for each method, and peak RSS, then the same
-numbers as JSON. Not a test: run `.venv/bin/python benchmarks/bench_stance.py --n 300`.
+seconds, articles/s and mentions/s for finding mentions and for each method (the model's time includes loading
+its encoders), the process CPU seconds of each method (all threads; steadier than wall time on a shared
+machine), and peak RSS, then the same numbers as JSON. Not a test: run
+`.venv/bin/python benchmarks/bench_stance.py --n 300`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 from bench_corpus import peak_rss_mb, rate, timed
@@ -43,10 +46,14 @@ def main() -> None:
     print(f"{len(docs)} articles, {len(found)} mentions; find {find_seconds:.1f} s", flush=True)
     for method in METHODS:
         scorer = get_scorer(method)
+        cpu_start = time.process_time()
         _, seconds = timed(lambda scorer=scorer: score_mentions(found, [scorer]))
+        cpu_seconds = time.process_time() - cpu_start
         numbers[method] = {"seconds": round(seconds, 2), "articles_per_s": rate(len(docs), seconds),
-                           "mentions_per_s": rate(len(found), seconds)}
-        print(f"{method:9s} {seconds:8.1f} s  {numbers[method]['mentions_per_s']:8.1f} mentions/s", flush=True)
+                           "mentions_per_s": rate(len(found), seconds), "cpu_seconds": round(cpu_seconds, 2),
+                           "mentions_per_cpu_s": rate(len(found), cpu_seconds)}
+        print(f"{method:9s} {seconds:8.1f} s  {numbers[method]['mentions_per_s']:8.1f} mentions/s  "
+              f"{cpu_seconds:8.1f} CPU s", flush=True)
     numbers["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print(json.dumps(numbers, indent=2))
 

@@ -1,4 +1,4 @@
-"""presslens.encoder: the packaged MiniLM loads offline and gives target-dependent vectors."""
+"""presslens.encoder: the packaged MiniLM loads offline (ONNX Runtime) and gives target-dependent vectors."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 def test_packaged_encoder_is_found_without_a_download():
     assert (encoder_path() / "model.safetensors").exists()
-    assert load_encoder().model.config.hidden_size == 384
+    assert load_encoder().session.get_outputs()[0].shape[-1] == 384
     assert load_encoder().folder == encoder_path()
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
-from presslens.encoder import load_encoder
 from presslens.stance import finetune
 from presslens.stance.evaluate import load_gold, target_texts
 from presslens.stance.model import blend
@@ -33,7 +31,7 @@ def squeezed(text: str) -> str:
 
 @needs_gold
 def test_target_word_pieces_are_exactly_the_target_words(dev_items):
-    tokenizer = load_encoder().tokenizer
+    tokenizer = finetune.pair_tokenizer()
     for item, row in zip(dev_items, finetune.encode_pairs(tokenizer, dev_items)):
         marked = [piece for piece, mark in zip(row.input_ids, row.target_mask) if mark]
         assert squeezed(tokenizer.decode(marked)) == squeezed(item.sentence[item.start:item.end])
@@ -41,8 +39,9 @@ def test_target_word_pieces_are_exactly_the_target_words(dev_items):
 
 @needs_gold
 def test_training_from_cached_lower_layers_gives_the_full_forward_logits(dev_items, tuned):
+    torch = pytest.importorskip("torch")
     network = finetune.tuned_network(tuned)
-    rows = finetune.encode_pairs(load_encoder().tokenizer, dev_items[:8])
+    rows = finetune.encode_pairs(finetune.pair_tokenizer(), dev_items[:8])
     lower = finetune._lower_states(network, rows)
     with torch.inference_mode():
         cached = network.top(*finetune._stacked(lower, rows))

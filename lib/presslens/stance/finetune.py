@@ -4,20 +4,36 @@ The input is the pair (sentence, target words). The head reads the mean of the s
 next to the mean of the target's own word pieces. Only the top ``TOP_LAYERS`` transformer layers and the head
 are trained; the layers below are computed once per sentence and cached during training. The artifact keeps
 just the trained weights: the rest comes from the packaged encoder (``presslens.encoder``).
+
+Training and the graph export use PyTorch (the ``train`` extra, imported inside those functions); inference
+(``predict_proba``) runs the encoder graph on ONNX Runtime with the trained layers put in, pooling and head in numpy.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from presslens.encoder import TargetText, encoder_path, load_encoder
+from presslens import registry
+from presslens.encoder import (
+    GRAPH_PATH,
+    Encoder,
+    TargetText,
+    base_weights,
+    encoder_path,
+    load_tokenizer,
+    onnx_session,
+)
 
 TOP_LAYERS = 2
 MAX_TOKENS = 128
@@ -52,16 +68,19 @@ class Encoded:
     target_mask: list[bool]
 
 
+def pair_tokenizer(folder: str | None = None) -> Any:
+    """The encoder's tokenizer for (sentence, target words) pairs: only the sentence is cut to ``MAX_TOKENS``."""
+    return load_tokenizer(folder, MAX_TOKENS, "only_first")
+
+
 def encode_pairs(tokenizer: Any, items: Sequence[TargetText]) -> list[Encoded]:
     """Tokenise each (sentence, target words) pair and mark the target's word pieces in the sentence."""
-    batch = tokenizer([item.sentence for item in items], [item.sentence[item.start:item.end] for item in items],
-                      truncation="only_first", max_length=MAX_TOKENS, return_offsets_mapping=True)
+    batch = tokenizer.encode_batch([(item.sentence, item.sentence[item.start:item.end]) for item in items])
     encoded = []
-    for k, item in enumerate(items):
-        sequence_ids = batch.sequence_ids(k)
+    for item, encoding in zip(items, batch):
         marks = [seq == 0 and end > start and start < item.end and end > item.start
-                 for seq, (start, end) in zip(sequence_ids, batch["offset_mapping"][k])]
-        encoded.append(Encoded(batch["input_ids"][k], batch["token_type_ids"][k], marks))
+                 for seq, (start, end) in zip(encoding.sequence_ids, encoding.offsets)]
+        encoded.append(Encoded(list(encoding.ids), list(encoding.type_ids), marks))
     return encoded
 
 
@@ -196,7 +215,7 @@ def train_classifier(items: Sequence[TargetText], labels: Sequence[int], epochs:
     torch.manual_seed(SEED)
     source = str(encoder_path(folder))
     network = _build_network(source)
-    rows = encode_pairs(load_encoder(folder).tokenizer, items)
+    rows = encode_pairs(pair_tokenizer(folder), items)
     lower = _lower_states(network, rows)
     targets = torch.tensor([y + 1 for y in labels])
     loss_of = torch.nn.CrossEntropyLoss(weight=_class_weights(labels))
@@ -243,18 +262,136 @@ def tuned_network(weights: TunedWeights) -> Any:
     return network.eval()
 
 
-def predict_proba(weights: TunedWeights, items: Sequence[TargetText], desc: str = "scoring mentions") -> np.ndarray:
-    """Class probabilities (columns -1, 0, 1) of each (sentence, target) item."""
-    import torch
+@lru_cache(maxsize=2)
+def tuned_encoder(weights: TunedWeights) -> Encoder:
+    """The encoder graph on ONNX Runtime with the trained top layers put in (built once per weights)."""
+    layers = {name.removeprefix("encoder."): value.astype(np.float32) for name, value in weights.layers.items()}
+    session, buffers = onnx_session({**base_weights(), **layers})
+    return Encoder(encoder_path(), pair_tokenizer(), session, buffers)
 
+
+def _pooled(states: np.ndarray, row: Encoded) -> np.ndarray:
+    """[mean of all word-piece vectors | mean of the target's] of one row (the sentence mean if none is marked)."""
+    tokens = states[:len(row.input_ids)]
+    mean = tokens.mean(axis=0)
+    marked = np.asarray(row.target_mask)
+    return np.concatenate([mean, tokens[marked].mean(axis=0) if marked.any() else mean])
+
+
+def predict_proba(weights: TunedWeights, items: Sequence[TargetText], desc: str = "scoring mentions") -> np.ndarray:
+    """Class probabilities (columns -1, 0, 1) of each (sentence, target) item.
+
+    Each distinct (sentence, target words) input passes the encoder once; mentions of the same words in one
+    sentence differ only in which word pieces are pooled.
+    """
     if not items:
         return np.zeros((0, N_CLASSES))
-    network = tuned_network(weights)
-    rows = encode_pairs(load_encoder().tokenizer, items)
-    probabilities = np.zeros((len(rows), N_CLASSES))
-    batches = list(_length_batches(rows))
-    with torch.inference_mode():
-        for indices in tqdm(batches, desc=desc, unit="batch", disable=len(batches) < 10):
-            logits = network(_padded([rows[k] for k in indices]))
-            probabilities[indices] = torch.softmax(logits, dim=-1).numpy()
-    return probabilities
+    encoder = tuned_encoder(weights)
+    rows = encode_pairs(encoder.tokenizer, items)
+    by_input: dict[tuple[int, ...], list[int]] = {}
+    for k, row in enumerate(rows):
+        by_input.setdefault(tuple(row.input_ids), []).append(k)
+    distinct = sorted(by_input, key=len)  # batches of similar length
+    pooled = np.zeros((len(rows), weights.head_weight.shape[1]), np.float32)
+    batches = range(0, len(distinct), BATCH_SIZE)
+    for first in tqdm(batches, desc=desc, unit="batch", disable=len(batches) < 10):
+        chunk = [by_input[ids] for ids in distinct[first:first + BATCH_SIZE]]
+        states = encoder.hidden_states([rows[ks[0]].input_ids for ks in chunk], [rows[ks[0]].token_type_ids
+                                                                               for ks in chunk])
+        for b, ks in enumerate(chunk):
+            for k in ks:
+                pooled[k] = _pooled(states[b], rows[k])
+    logits = pooled.astype(np.float64) @ weights.head_weight.T.astype(np.float64) + weights.head_bias
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _weight_sources(graph: Any, weights: dict[str, np.ndarray]) -> dict[str, tuple[str, bool]]:
+    """Which named weight (or its transpose) holds each initializer's values, by exact equality."""
+    from onnx import numpy_helper
+
+    index: dict[tuple[Any, ...], tuple[str, bool]] = {}
+    for name, value in weights.items():
+        for transposed, array in ((False, value), (True, value.T)):
+            array = np.ascontiguousarray(array)
+            index.setdefault((array.shape, array.dtype.str, array.tobytes()), (name, transposed))
+    found = {}
+    for initializer in graph.initializer:
+        array = numpy_helper.to_array(initializer)
+        source = index.get((array.shape, array.dtype.str, array.tobytes()))
+        if source is not None:
+            found[initializer.name] = source
+    return found
+
+
+def _strip_weights(graph: Any, sources: dict[str, tuple[str, bool]]) -> None:
+    """Empty the initializers named in ``sources``, marking them as external data that the loader supplies."""
+    from onnx import TensorProto, numpy_helper
+
+    for initializer in graph.initializer:
+        if initializer.name in sources:
+            nbytes = numpy_helper.to_array(initializer).nbytes
+            initializer.ClearField("raw_data")
+            initializer.data_location = TensorProto.EXTERNAL
+            del initializer.external_data[:]
+            for key, value in (("location", "model.safetensors"), ("offset", "0"), ("length", str(nbytes))):
+                entry = initializer.external_data.add()
+                entry.key, entry.value = key, value
+
+
+def export_graph(output: Path = GRAPH_PATH, folder: str | None = None) -> dict[str, Any]:
+    """Export the encoder (tokens -> last-layer vectors) to ONNX without its weights, and name each weight's source.
+
+    The weights stay in the encoder package; ``presslens.encoder.onnx_session`` puts them back at load time.
+    """
+    import onnx
+    import torch
+    from transformers import AutoModel
+
+    source = encoder_path(folder)
+    model = AutoModel.from_pretrained(str(source), attn_implementation="eager").eval()
+
+    class LastStates(torch.nn.Module):
+        """The encoder with the last layer's token vectors as its one output."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = model
+
+        def forward(self, input_ids: Any, token_type_ids: Any, attention_mask: Any) -> Any:
+            """Last-layer token vectors."""
+            return self.encoder(input_ids=input_ids, token_type_ids=token_type_ids,
+                                attention_mask=attention_mask).last_hidden_state
+
+    inputs = ("input_ids", "token_type_ids", "attention_mask")
+    example = torch.tensor([[101, 7592, 2088, 102, 0]])
+    with tempfile.TemporaryDirectory() as scratch:
+        exported = Path(scratch) / "encoder.onnx"
+        torch.onnx.export(LastStates(), (example, torch.zeros_like(example), (example > 0).long()), str(exported),
+                          input_names=list(inputs), output_names=["last_hidden_state"], opset_version=17,
+                          dynamic_axes={name: {0: "batch", 1: "tokens"} for name in (*inputs, "last_hidden_state")},
+                          dynamo=False)
+        graph = onnx.load(str(exported))
+    sources = _weight_sources(graph.graph, base_weights(folder))
+    _strip_weights(graph.graph, sources)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(graph, str(output))
+    output.with_suffix(".json").write_text(json.dumps(sources, indent=1) + "\n", encoding="utf-8")
+    kept = len(graph.graph.initializer) - len(sources)
+    return {"graph": str(output), "weights_from_package": len(sources), "constants_in_graph": kept,
+            "bytes": output.stat().st_size, "encoder": str(source)}
+
+
+def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``presslens train stance-onnx``."""
+    parser.add_argument("--output", type=Path, default=GRAPH_PATH, help="graph path (.onnx; a .json beside it)")
+
+
+def _run_export(args: argparse.Namespace) -> dict[str, Any]:
+    """Run ``presslens train stance-onnx``."""
+    return export_graph(args.output)
+
+
+registry.trainers.register("stance-onnx", func=registry.Command(
+    "export the MiniLM encoder graph (no weights) that stance inference runs on ONNX Runtime; needs PyTorch",
+    _add_export_arguments, _run_export))
