@@ -15,11 +15,10 @@ from __future__ import annotations
 import html as html_module
 import re
 import unicodedata
-from dataclasses import replace
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path

@@ -36,7 +36,7 @@ MANIFEST_COLUMNS = (
     "published", "date_precision", "url", "language", "notes",
 )  # fmt: skip
 ARTICLE_COLUMNS = MANIFEST_COLUMNS + ("text", "encoding", "source_format", "published_date")
-REPORT_COLUMNS = ("record", "id", "status", "reason")
+REPORT_COLUMNS = ("record", "id", "status", "reason", "encoding", "encoding_confidence")
 LOADED, WARNED, REJECTED = "loaded", "loaded_with_warnings", "rejected"
 MANIFEST_NAMES = ("articles.csv", "manifest.csv", "articles.yaml", "articles.yml", "manifest.yaml", "manifest.yml")
 #: Suffix of an article file -> its source_format.
@@ -659,7 +659,20 @@ def report_row(candidate: Candidate) -> dict[str, str]:
     """The load-report row of a validated candidate."""
     status = REJECTED if candidate.rejections else WARNED if candidate.warnings else LOADED
     reasons = candidate.rejections or candidate.warnings
-    return {"record": candidate.record, "id": candidate.fields["id"], "status": status, "reason": "; ".join(reasons)}
+    read = candidate.text is not None
+    return {"record": candidate.record, "id": candidate.fields["id"], "status": status, "reason": "; ".join(reasons),
+            "encoding": candidate.encoding if read else "",
+            "encoding_confidence": candidate.confidence if read else None}
+
+
+def note_cleaning_warnings(report: pd.DataFrame, warnings: Mapping[str, str]) -> pd.DataFrame:
+    """The load report with cleaning warnings (``clean_corpus``'s ``attrs["cleaning_warnings"]``) added to its rows."""
+    noted = report.copy()
+    for index in noted.index[noted["id"].isin(list(warnings)) & (noted["status"] != REJECTED)]:
+        reason = warnings[noted.at[index, "id"]]
+        noted.at[index, "status"] = WARNED
+        noted.at[index, "reason"] = "; ".join(part for part in (noted.at[index, "reason"], reason) if part)
+    return noted
 
 
 def report_summary(report: pd.DataFrame, examples: int = 3) -> str:

@@ -12,9 +12,8 @@ from typing import Any
 
 import nbformat
 import papermill
-import yaml
 
-from presslens import paths
+from presslens import params, paths
 from presslens.report import NotebookEntry, render_notebook, write_index
 
 KERNEL = "presslens"
@@ -56,7 +55,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"-p {text!r}: write parameters as key=value, e.g. -p outlets=[Otenge]")
-    return key.strip(), plain(yaml.safe_load(value)) if value.strip() else ""
+    return key.strip(), plain(params.read_value(key.strip(), value)) if value.strip() else ""
 
 
 def resolve_against(value: str | Path, base: Path) -> str:
@@ -75,9 +74,7 @@ def collect_parameters(params_file: Path | None, overrides: list[tuple[str, Any]
     parameters = dict(DEFAULT_PARAMETERS)
     base = paths.PROJECT_ROOT
     if params_file:
-        loaded = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
-        if not isinstance(loaded, dict):
-            raise ValueError(f"{params_file}: expected a mapping of parameter: value, got {type(loaded).__name__}")
+        loaded = params.read_file(params_file)
         parameters.update({key: plain(value) for key, value in loaded.items()})
         base = params_file.parent if "corpus" in loaded else base
     given = dict(overrides)
@@ -220,13 +217,16 @@ def plan_from_args(args: argparse.Namespace) -> RunPlan:
         notebooks = [nb for nb in notebooks if nb.name in args.notebooks]
     params_file = args.params.resolve() if args.params else None
     name = args.name or dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    parameters = collect_parameters(params_file, args.overrides, args.corpus, args.column_map)
+    parameters = params.validate(collect_parameters(params_file, args.overrides, args.corpus, args.column_map),
+                                 notebooks)
     return RunPlan(notebooks, parameters, args.out or args.reports_dir / name)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     """Run the report from parsed options; exit status 1 with the failing notebook named."""
     plan = plan_from_args(args)
+    for stale in ("FAILED.txt", "index.html"):  # from an earlier run under the same name
+        (plan.run_dir / stale).unlink(missing_ok=True)
     try:
         annotate_first(plan, args.store, args.scheduler, args.workers, progress=not args.no_progress)
         index = run_report(plan, progress=not args.no_progress)
