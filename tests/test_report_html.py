@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from presslens import findings, paths, runner, stats, tabledisplay
+from presslens import caveats, findings, paths, runner, stats, tabledisplay
 
 CELLS = [
     new_markdown_cell("# 99 · A test page\n\nA notebook that draws figures, warns, shows progress and tables."),
@@ -126,3 +126,33 @@ def test_intervals_contain_their_estimate() -> None:
     skewed = [0.0] * 30 + [1.0, 50.0]
     low, high = stats.bootstrap_ci(skewed, statistic=lambda values: float(values.max()))
     assert low <= max(skewed) <= high
+
+
+def test_heatmap_labels_contrast_with_their_cells_and_thin_out_at_300_outlets() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from presslens import plotting
+
+    cmap = matplotlib.colormaps[plotting.SEQUENTIAL]
+    assert plotting.label_colour(cmap(0.0)) == "white" and plotting.label_colour(cmap(1.0)) == "black"
+    wide = pd.DataFrame([[0.1] * 14] * 300, index=[f"outlet {i}" for i in range(300)])
+    with plotting.figure("dense", None, size=(8, 30)) as (_, ax):
+        plotting.heatmap(ax, wide, labels=wide.astype(str))
+    assert len(ax.get_yticklabels()) <= plotting.MAX_TICK_LABELS and not ax.texts
+    few = wide.head(5)
+    with plotting.figure("sparse", None) as (_, ax):
+        plotting.heatmap(ax, few, labels=few.astype(str), vmin=0, vmax=1)
+    assert len(ax.get_yticklabels()) == 5 and {t.get_color() for t in ax.texts} == {"white"}
+
+
+def test_caveats_are_computed_from_the_corpus() -> None:
+    articles = pd.DataFrame({"id": ["a1", "a2", "b1"], "outlet": ["A", "A", "B"],
+                             "date_precision": ["day", "month", ""], "language": ["en", "en", "de"],
+                             "outlet_kind": ["", "", "machine-translated republication"], "notes": ["", "", ""]})
+    load = pd.DataFrame({"status": ["loaded", "loaded", "loaded_with_warnings", "rejected"]})
+    text = caveats.markdown(articles, load)
+    assert "3 article(s) from 2 outlet(s), 1–2 per outlet" in text and "fewer than 5 articles" in text
+    assert "1 known only to the month, 1 unknown" in text
+    assert "marked as not English (b1)" in text and "(B) are marked as translated" in text
+    assert "1 loaded with warnings, 1 rejected" in text

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import matplotlib
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -50,10 +51,21 @@ def figure(
     with plt.style.context(STYLE):
         fig, axes = plt.subplots(nrows, ncols, figsize=size, **subplot_kw)
         yield fig, axes
+        legible_dates(fig)
         fig.tight_layout()
         if outputs is not None:
             outputs.figure(fig, name)
     show(fig)
+
+
+def legible_dates(fig: plt.Figure) -> None:
+    """Slant the tick labels of every date axis so that neighbouring dates do not overlap."""
+    for ax in fig.axes:
+        if isinstance(ax.xaxis.get_major_formatter(), (mdates.AutoDateFormatter, mdates.ConciseDateFormatter,
+                                                       mdates.DateFormatter)):
+            for label in ax.get_xticklabels():
+                label.set_rotation(30)
+                label.set_horizontalalignment("right")
 
 
 def show(fig: plt.Figure) -> None:
@@ -71,6 +83,25 @@ def outlet_colours(outlets: Sequence[str]) -> dict[str, str]:
     return {outlet: PALETTE[i % len(PALETTE)] for i, outlet in enumerate(sorted(outlets))}
 
 
+#: Above this many cells a heatmap drops its cell labels (they would be unreadable); the CSV table has them.
+MAX_LABELLED_CELLS = 600
+#: At most this many tick labels per axis; denser axes label every k-th row or column.
+MAX_TICK_LABELS = 60
+
+
+def label_colour(rgba: Sequence[float]) -> str:
+    """Black or white, whichever reads better on a cell of colour ``rgba`` (relative luminance, WCAG)."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    red, green, blue = (linear(c) for c in rgba[:3])
+    return "black" if 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.179 else "white"
+
+
+def _ticks(count: int) -> range:
+    """Positions to label on an axis of ``count`` items: all of them, or every k-th when they are too many."""
+    return range(0, count, max(1, -(-count // MAX_TICK_LABELS)))
+
+
 def heatmap(
     ax: plt.Axes,
     values: pd.DataFrame,
@@ -81,13 +112,21 @@ def heatmap(
     vmax: float | None = None,
     colorbar_label: str = "",
 ) -> None:
-    """Draw ``values`` (rows x columns) as a heatmap, each cell annotated with ``labels`` (e.g. n, interval)."""
+    """Draw ``values`` (rows x columns) as a heatmap, each cell annotated with ``labels`` (e.g. n, interval).
+
+    Labels are black or white by the cell's luminance, and shrink (or are left out) as the grid grows.
+    """
     image = ax.imshow(values.to_numpy(dtype=float), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
-    ax.set_xticks(range(values.shape[1]), values.columns, rotation=40, ha="right")
-    ax.set_yticks(range(values.shape[0]), values.index)
+    rows, columns = _ticks(values.shape[0]), _ticks(values.shape[1])
+    ax.set_xticks(list(columns), [values.columns[i] for i in columns], rotation=40, ha="right")
+    ax.set_yticks(list(rows), [values.index[i] for i in rows])
     ax.grid(False)
-    if labels is not None:
+    if labels is not None and values.size <= MAX_LABELLED_CELLS:
+        size = 7 if values.size <= 150 else 5
+        numbers = values.to_numpy(dtype=float)
         for (row, col), text in np.ndenumerate(labels.to_numpy(dtype=object)):
             if isinstance(text, str) and text:
-                ax.text(col, row, text, ha="center", va="center", fontsize=7)
+                colour = label_colour(image.cmap(image.norm(numbers[row, col]))) if np.isfinite(numbers[row, col]) \
+                    else "black"
+                ax.text(col, row, text, ha="center", va="center", fontsize=size, color=colour)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label, shrink=0.8)
