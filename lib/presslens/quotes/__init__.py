@@ -13,6 +13,7 @@ from presslens.quotes.tables import (
     speakers_table,
     statements_side_by_side,
     top_speakers,
+    unknown_category_share,
 )
 
 from presslens.quotes import evaluate  # noqa: E402,F401  (registers `presslens eval quotes`)
@@ -21,5 +22,5 @@ __all__ = [
     "Attribution", "canonical_quotes", "corpus_attributions", "evaluative_share", "extract_quotes", "find_quote_blocks",
     "quotes_table",
     "reporting_verbs", "reporting_verbs_by_outlet", "share_by_outlet", "speakers_table", "statement_links",
-    "statements_side_by_side", "statements_table", "top_speakers",
+    "statements_side_by_side", "statements_table", "top_speakers", "unknown_category_share",
 ]

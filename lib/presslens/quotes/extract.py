@@ -85,7 +85,9 @@ class Attribution:
     speaker_type: str = "unknown"
     speaker_category: str = "unknown"
     roles: list[str] = field(default_factory=list)
-    resolution: str = "none"  # explicit | pronoun | description | previous | none
+    resolution: str = "none"  # explicit | pronoun | description | previous | unresolved | none
+    speaker_named: bool = False  # the speaker is a name (merged across articles), not a description
+    merge_reason: str = ""  # why this speaker: "article: ..." (within the article); "corpus: ..." (across articles)
     sentence_index: int = 0
     sentence: str = ""
 

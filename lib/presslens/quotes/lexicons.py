@@ -120,7 +120,11 @@ def cue_category(lemma: str) -> str:
 
 @lru_cache(maxsize=1)
 def speaker_rules() -> dict[str, Any]:
-    """The speaker-category rules of data/lexicons/speaker_categories.yaml, with word lists as sets."""
+    """The speaker-category rules of data/lexicons/speaker_categories.yaml, with word lists as sets.
+
+    ``speaker_heads`` joins every noun that may head a speaker description (category, organisation, group,
+    document words and ``person_nouns``).
+    """
     raw = _read(SPEAKER_CATEGORIES_FILE)
     rules = dict(raw)
     rules["categories"] = [
@@ -132,6 +136,11 @@ def speaker_rules() -> dict[str, Any]:
         }
         for rule in raw["categories"]
     ]
-    for key in ("titles", "organisation_words", "group_words", "document_words"):
+    for key in ("titles", "organisation_words", "group_words", "document_words", "name_breakers", "name_particles",
+                "person_nouns", "unresolvable_pronouns"):
         rules[key] = frozenset(str(word).lower() for word in raw.get(key, ()))
+    rules["speaker_heads"] = (
+        rules["organisation_words"] | rules["group_words"] | rules["document_words"] | rules["person_nouns"]
+        | frozenset(word for rule in rules["categories"] for word in rule["words"])
+    )
     return rules

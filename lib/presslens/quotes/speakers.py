@@ -1,12 +1,20 @@
-"""Speakers: resolving mentions within an article and merging name variants into canonical speakers."""
+"""Speakers: resolving mentions within an article and merging name variants into canonical speakers.
+
+Within an article a pronoun or a definite description joins a named speaker only when the article links them (the
+last named person for "he"/"she", a role the article gave that person for "the minister"); across articles only
+names merge, by name variants (al-Assad / Assad, Sergey / Sergei, J. Smith / John Smith). Every record says why its
+speaker was chosen in ``merge_reason``.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from presslens.quotes import lexicons
@@ -15,6 +23,15 @@ NAME_ENTS = ("PERSON",)
 ORG_ENTS = ("ORG", "NORP", "GPE", "FAC")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CONNECTORS = {"and", ",", "of", "the", "a", "an", "'s", "’s", '"', "“", "”", "-", "–", "—", "(", ")"}
+#: tokens that join the parts of one name when written without spaces ("Kassym-Jomart", "J.R.R.")
+NAME_JOINERS = ("-", "–", ".", "'", "’")
+#: suffixes that tell two people of one name apart ("Donald Trump Jr.")
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: rapidfuzz ratio from which two given names of one surname are spellings of one name (Sergey / Sergei)
+GIVEN_NAME_SIMILARITY = 75.0
+#: descriptions headed by a word of these categories are too broad to link to a named person by category alone
+BROAD_CATEGORIES = ("official", "unknown", "organisation")
+DEFINITE_WORDS = frozenset({"the", "this", "that", "these", "those"})
 
 
 @dataclass
@@ -34,53 +51,111 @@ class Person:
         return name_key(self.name)
 
 
+def fold(text: str) -> str:
+    """Lower-case ASCII form of a word or name (diacritics dropped): "Erdoğan" -> "erdogan"."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def _surname(word: str) -> str:
+    """A folded surname without an Arabic article prefix ("al-Assad" -> "assad")."""
+    return re.sub(r"^(?:al|el|ad|as|ash|at|az)[-‐]", "", fold(word))
+
+
 def name_key(name: str) -> str:
-    """Surname key of a name: its last word, lower-cased, without possessive."""
+    """Surname key of a name: its last word, folded, without possessive or al-/el- prefix ("jr" kept apart)."""
     words = re.sub(r"['’]s$", "", name.strip()).split()
-    return words[-1].lower() if words else ""
+    suffix = [fold(word).rstrip(".") for word in words if word.lower() in NAME_SUFFIXES]
+    words = [word for word in words if word.lower() not in NAME_SUFFIXES]
+    return (_surname(words[-1]) + "".join(f" {part}" for part in suffix)) if words else ""
 
 
 def slug(name: str) -> str:
     """A stable id from a name: lower case ASCII words joined by hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
-def category_of(words: Iterable[str], speaker_type: str, entity_label: str = "") -> str:
-    """The first speaker category whose words, types or entity labels match, else the default / unknown."""
+def category_of(words: Iterable[str], speaker_type: str, entity_label: str = "", head: str = "") -> str:
+    """The speaker category: by the head noun first, then the other words, the type, the entity label; else unknown."""
     rules = lexicons.speaker_rules()
     lowered = {word.lower() for word in words}
+    if head:
+        for rule in rules["categories"]:
+            if head.lower() in rule["words"]:
+                return rule["name"]
     for rule in rules["categories"]:
-        if speaker_type in rule["types"] or lowered & rule["words"] or entity_label in rule["entity_labels"]:
+        if lowered & rule["words"] or speaker_type in rule["types"]:
+            return rule["name"]
+    for rule in rules["categories"]:
+        if entity_label and entity_label in rule["entity_labels"]:
             return rule["name"]
     return rules.get("default_person", "unknown") if speaker_type == "person" else "unknown"
 
 
 # ------------------------------------------------------------------------------------------- names and roles
+def _joins(token: Token) -> bool:
+    """Whether a token joins two parts of one name without spaces ("Kassym" "-" "Jomart")."""
+    doc = token.doc
+    glued_left = token.i > 0 and not doc[token.i - 1].whitespace_
+    return token.text in NAME_JOINERS and glued_left and not token.whitespace_
+
+
+def _breaks_name(token: Token, rules: dict) -> bool:
+    """Whether a token cannot start or sit inside a name: a title, an office word, a lower-case word, stray marks."""
+    text = token.text
+    if _joins(token):
+        return False
+    if not any(char.isalpha() for char in text) or not text[0].isalpha():
+        return True
+    if text[0].islower() and token.lower_ not in rules["name_particles"]:
+        return True
+    lowered = token.lower_.rstrip(".")
+    return lowered in rules["titles"] or token.lower_ in rules["titles"] or lowered in rules["name_breakers"]
+
+
+def _person_entity(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens of the mention's PERSON entity: the one holding the mention's head, else the first."""
+    runs: list[list[Token]] = []
+    for token in tokens:
+        if token.ent_type_ not in NAME_ENTS:
+            continue
+        if runs and token.ent_iob_ == "I" and token.i == runs[-1][-1].i + 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    if not runs:
+        return []
+    head = _head(tokens)
+    return next((run for run in runs if head in run), runs[0])
+
+
 def split_name(tokens: Sequence[Token]) -> tuple[list[Token], list[Token]]:
-    """Split a named mention into (name tokens, role tokens): the last proper-noun run, titles stripped."""
-    titles = lexicons.speaker_rules()["titles"]
-    run: list[Token] = []
-    persons = [token for token in tokens if token.ent_type_ in NAME_ENTS]
-    if persons:
-        tokens_in_run = [persons[0]]
-        for token in persons[1:]:
-            if token.i != tokens_in_run[-1].i + 1:
+    """Split a named mention into (name tokens, role tokens): its PERSON entity (else the last proper-noun run),
+    cut after the last title, office word, lower-case word or stray mark before the final name word."""
+    rules = lexicons.speaker_rules()
+    run = _person_entity(tokens)
+    if not run:
+        for token in reversed(tokens):
+            if token.pos_ == "PROPN" or (run and _joins(token)):
+                run.insert(0, token)
+            elif run:
                 break
-            tokens_in_run.append(token)
-        tokens = [token for token in tokens if token.i <= tokens_in_run[-1].i]
-    for token in reversed(tokens):
-        if token.pos_ == "PROPN" or (run and token.text in ("-", ".") ):
-            run.insert(0, token)
-        elif run:
-            break
-    title_at = [i for i, token in enumerate(run) if token.lower_ in titles or token.lemma_.lower() in titles]
-    if title_at and title_at[-1] < len(run) - 1:
-        run = run[title_at[-1] + 1 :]
-    while len(run) > 1 and (run[0].ent_type_ in ("GPE", "NORP") or run[0].tag_ == "NNPS" or run[0].text in "-."):
+    while run and (run[-1].lower_ in ("'s", "’s") or (_joins(run[-1]) and run[-1].text != ".")):
+        run = run[:-1]
+    breaks = [i for i, token in enumerate(run[:-1]) if _breaks_name(token, rules)]
+    if breaks:
+        run = run[breaks[-1] + 1 :]
+    while len(run) > 1 and (run[0].ent_type_ in ("GPE", "NORP", "LOC", "ORG", "FAC", "EVENT") and run[1].ent_type_ in NAME_ENTS
+                            and run[0].ent_iob_ == "B" or run[0].tag_ == "NNPS" or _joins(run[0])):
         run = run[1:]
     names = {token.i for token in run}
     roles = [token for token in tokens if token.i not in names]
     return run, roles
+
+
+def name_text(tokens: Sequence[Token]) -> str:
+    """A name as written, from its tokens ("Kassym-Jomart Tokayev"), without a possessive."""
+    text = "".join(token.text_with_ws for token in tokens).strip()
+    return re.sub(r"\s*['’]s$", "", text)
 
 
 def role_phrases(tokens: Sequence[Token]) -> list[str]:
@@ -133,7 +208,7 @@ def article_people(doc: Doc) -> dict[str, Person]:
         name_tokens, role_tokens = split_name(tokens[: tokens.index(ent[-1]) + 1] if ent[-1] in tokens else tokens)
         if not name_tokens:
             continue
-        name = " ".join(token.text for token in name_tokens).replace(" - ", "-").replace(" .", ".")
+        name = name_text(name_tokens)
         key = name_key(name)
         if not key:
             continue
@@ -169,6 +244,8 @@ class Resolved:
     category: str
     roles: list[str]
     resolution: str
+    reason: str = ""
+    named: bool = False
 
 
 def _mention_tokens(doc: Doc, record) -> list[Token]:  # noqa: ANN001
@@ -221,13 +298,90 @@ def _most_recent(people: dict[str, Person], before: int, accept) -> Person | Non
     return best
 
 
+def _is_definite(tokens: Sequence[Token]) -> bool:
+    """Whether a description is definite ("the minister", "this official", "the party's leader")."""
+    first = next((token for token in tokens if not token.is_punct), None)
+    return first is not None and (first.lower_ in DEFINITE_WORDS or first.tag_ == "PRP$" or first.dep_ == "poss")
+
+
 def _description_matches(person: Person, head: Token, tokens: Sequence[Token]) -> bool:
-    """Whether a description ("the expert", "the Kazakh president") fits a person's roles."""
-    words = {token.lemma_.lower() for token in tokens if token.pos_ in ("NOUN", "ADJ", "PROPN")}
-    if head.lemma_.lower() in person.role_words:
+    """Whether a definite description ("the minister", "the expert") names a role the article gave the person.
+
+    The head noun must be one of the person's role words, or (for narrow categories such as expert) the description
+    and the person's roles must fall in the same category. An indefinite description ("a Western diplomat")
+    introduces someone new and never links.
+    """
+    if not _is_definite(tokens):
+        return False
+    if head.lemma_.lower() in person.role_words or head.lower_ in person.role_words:
         return True
-    described = category_of(words, "person")
-    return described not in ("unknown",) and described == category_of(person.role_words, "person")
+    words = {token.lemma_.lower() for token in tokens if token.pos_ in ("NOUN", "ADJ", "PROPN")}
+    described = category_of(words, "person", head=head.lemma_.lower())
+    return described not in BROAD_CATEGORIES and described == category_of(person.role_words, "person")
+
+
+def _under_preposition(token: Token, head: Token) -> bool:
+    """Whether a token hangs off the mention head through a preposition ("a spokesperson for the X Center")."""
+    while token.i != head.i and token.head is not token:
+        if token.dep_ in ("prep", "pobj", "pcomp", "agent"):
+            return True
+        token = token.head
+    return False
+
+
+def _by_first_name(people: dict[str, Person], name: str) -> Person | None:
+    """The article's one person whose name starts with a one-word mention (surname-first names: "Wang" of "Wang Yi")."""
+    if " " in name:
+        return None
+    matches = [person for person in people.values() if person.name.split()[0] == name and " " in person.name]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _unresolvable(tokens: Sequence[Token]) -> bool:
+    """Whether a mention is only a pronoun or quantifier that cannot name a speaker ("you", "this", "many")."""
+    content = [token for token in tokens if not token.is_punct and token.pos_ != "DET"] or list(tokens)
+    unresolvable = lexicons.speaker_rules()["unresolvable_pronouns"]
+    return all(token.lower_ in unresolvable for token in content)
+
+
+def is_speaker_head(head: Token) -> bool:
+    """Whether a mention head can be a speaker: a name, an entity, or a person/organisation noun of the lexicon."""
+    if head.ent_type_ in NAME_ENTS + ORG_ENTS or (head.pos_ == "PROPN" and head.text[:1].isupper()):
+        return True
+    heads = lexicons.speaker_rules()["speaker_heads"]
+    return head.lemma_.lower() in heads or head.lower_ in heads
+
+
+def _is_named(head: Token) -> bool:
+    """Whether a mention head is a name (a proper noun or an entity) rather than a description."""
+    return head.ent_type_ in NAME_ENTS + ORG_ENTS or (head.pos_ == "PROPN" and head.text[:1].isupper())
+
+
+def _unresolved(why: str) -> Resolved:
+    """A speaker mention that names nobody."""
+    return Resolved("", "unknown", "unknown", [], "unresolved", why)
+
+
+def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Person], speakers_so_far: list) -> Resolved:  # noqa: ANN001
+    """A pronoun: the previous person speaker or the last named person of its gender; "it"/"they": the last organisation."""
+    if pronoun["type"] == "person":
+        gender = pronoun["gender"]
+        fits = lambda p: gender == "any" or p.gender in ("any", gender)  # noqa: E731
+        for previous in reversed(speakers_so_far[-1:]):
+            person = people.get(name_key(previous.speaker))
+            if previous.speaker_type == "person" and person is not None and fits(person):
+                why = f"pronoun '{text}' -> the previous speaker, {person.name}"
+                return Resolved(person.name, "person", previous.speaker_category, person.roles, "pronoun", why, True)
+        person = _most_recent(people, anchor, fits)
+        if person is not None:
+            why = f"pronoun '{text}' -> the last person named before it, {person.name}"
+            return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "pronoun", why, True)
+    for previous in reversed(speakers_so_far):
+        if previous.speaker_type in ("organisation", "group") and pronoun["type"] != "person":
+            why = f"pronoun '{text}' -> the last organisation or group speaking, {previous.speaker}"
+            return Resolved(previous.speaker, previous.speaker_type, previous.speaker_category, previous.roles, "pronoun",
+                            why, previous.speaker_named)
+    return _unresolved(f"pronoun '{text}' with nobody before it to refer to")
 
 
 def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: list) -> Resolved | None:  # noqa: ANN001
@@ -237,42 +391,46 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
         return None
     head = _head(tokens)
     pronoun = _pronoun_entry(tokens)
-    anchor = record.speaker_start
     if pronoun is not None:
-        if pronoun["type"] == "person":
-            gender = pronoun["gender"]
-            fits = lambda p: gender == "any" or p.gender in ("any", gender)  # noqa: E731
-            for previous in reversed(speakers_so_far[-1:]):
-                person = people.get(name_key(previous.speaker))
-                if previous.speaker_type == "person" and person is not None and fits(person):
-                    return Resolved(person.name, "person", previous.speaker_category, person.roles, "pronoun")
-            person = _most_recent(people, anchor, fits)
-            if person is not None:
-                return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "pronoun")
-        for previous in reversed(speakers_so_far):
-            if previous.speaker_type in ("organisation", "group") and pronoun["type"] != "person":
-                return Resolved(previous.speaker, previous.speaker_type, previous.speaker_category, previous.roles, "pronoun")
-        return Resolved("", pronoun["type"], "unknown", [], "none")
+        return _resolve_pronoun(pronoun, head.text, record.speaker_start, people, speakers_so_far)
+    if _unresolvable(tokens):
+        return _unresolved(f"'{record.speaker_mention}' cannot name a speaker")
     known = any(name_key(token.text) in people for token in tokens if token.pos_ == "PROPN")
     speaker_type = "person" if known else _mention_type(tokens, head)
-    named = [token for token in tokens if token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")]
+    named = [token for token in tokens if not _under_preposition(token, head) and (
+        name_key(token.text) in people or (token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")))]
     if speaker_type == "person" and named:
         name_tokens, role_tokens = split_name(tokens)
-        name = " ".join(token.text for token in name_tokens).replace(" - ", "-") or record.speaker_mention
-        person = people.get(name_key(name))
+        name = name_text(name_tokens)
+        if not name:
+            return _unresolved(f"no name in '{record.speaker_mention}'")
+        person = people.get(name_key(name)) or _by_first_name(people, name)
         roles = role_phrases(role_tokens)
         if person is not None:
+            if name_key(name) == person.key and len(name) > len(person.name):
+                person.name = name
             roles = person.roles + [role for role in roles if role not in person.roles]
-            return Resolved(person.name, "person", category_of(person.role_words | _words(role_tokens), "person"), roles, "explicit")
-        return Resolved(name, "person", category_of(_words(role_tokens), "person"), roles, "explicit")
+            why = "named" if person.name == name else f"named '{name}', the article's {person.name}"
+            category = category_of(person.role_words | _words(role_tokens), "person")
+            return Resolved(person.name, "person", category, roles, "explicit", why, True)
+        return Resolved(name, "person", category_of(_words(role_tokens), "person"), roles, "explicit", "named", True)
+    if not is_speaker_head(head):
+        return _unresolved(f"'{record.speaker_mention}' is not a person or organisation")
     words = _words(tokens)
+    lemma = head.lemma_.lower()
     if speaker_type == "person":
-        person = _most_recent(people, anchor, lambda p: _description_matches(p, head, tokens))
+        person = _most_recent(people, record.speaker_start, lambda p: _description_matches(p, head, tokens))
         if person is not None:
-            return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "description")
-        category = category_of(words, "person")
-        return Resolved(_plain(tokens), "person", category, [], "explicit")
-    return Resolved(_plain(tokens), speaker_type, category_of(words, speaker_type, head.ent_type_), [], "explicit")
+            why = f"description '{record.speaker_mention}' -> {person.name}, whom the article calls '{head.lemma_}'"
+            if head.lemma_.lower() not in person.role_words:
+                why = f"description '{record.speaker_mention}' -> {person.name}, the article's only match of its kind"
+            return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "description",
+                            why, True)
+        return Resolved(_plain(tokens), "person", category_of(words, "person", head=lemma), [], "explicit", "description",
+                        False)
+    category = category_of(words, speaker_type, head.ent_type_, head=lemma)
+    return Resolved(_plain(tokens), speaker_type, category, [], "explicit", "named" if _is_named(head) else "description",
+                    _is_named(head))
 
 
 def _words(tokens: Iterable[Token]) -> set[str]:
@@ -289,7 +447,7 @@ def _plain(tokens: Sequence[Token]) -> str:
 
 
 def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
-    """Fill speaker, speaker_id, type, category, roles and resolution of an article's records, in text order."""
+    """Fill speaker, speaker_id, type, category, roles, resolution and merge_reason of an article's records, in text order."""
     people = article_people(doc)
     _register_named_speakers(doc, records, people)
     resolved_so_far: list = []
@@ -303,8 +461,9 @@ def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
             continue
         result = _resolve_one(doc, record, people, resolved_so_far)
         if result is None or not result.name:
-            record.speaker_type = result.speaker_type if result else "unknown"
-            record.resolution = "none"
+            record.speaker_type = "unknown"
+            record.resolution = result.resolution if result else "none"
+            record.merge_reason = f"article: {result.reason}" if result else ""
             continue
         record.speaker = result.name
         record.speaker_id = slug(result.name)
@@ -312,6 +471,8 @@ def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
         record.speaker_category = result.category
         record.roles = list(result.roles)
         record.resolution = result.resolution
+        record.speaker_named = result.named
+        record.merge_reason = f"article: {result.reason}"
         resolved_so_far.append(record)
     return records
 
@@ -328,7 +489,7 @@ def _register_named_speakers(doc: Doc, records: list, people: dict[str, Person])
             continue
         if {token.lemma_.lower() for token in name_tokens} & rules["organisation_words"]:
             continue
-        name = " ".join(token.text for token in name_tokens).replace(" - ", "-")
+        name = name_text(name_tokens)
         person = people.setdefault(name_key(name), Person(name))
         if len(name) > len(person.name):
             person.name = name
@@ -339,45 +500,138 @@ def _register_named_speakers(doc: Doc, records: list, people: dict[str, Person])
 
 def _copy_speaker(record, previous) -> None:  # noqa: ANN001
     """Give a follow-on quote the speaker of the attribution before it."""
-    for name in ("speaker", "speaker_id", "speaker_type", "speaker_category"):
+    for name in ("speaker", "speaker_id", "speaker_type", "speaker_category", "speaker_named"):
         setattr(record, name, getattr(previous, name))
     record.roles = list(previous.roles)
     record.resolution = "previous"
+    record.merge_reason = f"article: a follow-on quote of the attribution before it ({previous.speaker})"
 
 
 # ------------------------------------------------------------------------------------ across the corpus
-def canonical_names(names_by_type: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Map (type, name) variants to one canonical name: same surname and compatible given names merge."""
-    variants = sorted(set(names_by_type), key=lambda item: (-len(item[1].split()), -len(item[1])))
-    canonical: dict[tuple[str, str], str] = {}
-    chosen: list[tuple[str, str]] = []
-    for speaker_type, name in variants:
-        words = {word.lower() for word in name.split()}
-        target = name
-        if speaker_type == "person":
-            for other_type, other in chosen:
-                other_words = {word.lower() for word in other.split()}
-                if other_type == "person" and name_key(other) == name_key(name) and words <= other_words:
-                    target = other
-                    break
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name split for matching: folded given names, surname key and suffix ("jr")."""
+
+    given: tuple[str, ...]
+    surname: str
+    suffix: str
+
+    @classmethod
+    def of(cls, name: str) -> "NameParts":
+        """Parts of a written name; particles ("al", "von") are left out of the given names."""
+        particles = lexicons.speaker_rules()["name_particles"]
+        words = re.sub(r"['’]s$", "", name.strip()).split()
+        suffix = next((fold(word).rstrip(".") for word in words if word.lower() in NAME_SUFFIXES), "")
+        words = [word for word in words if word.lower() not in NAME_SUFFIXES]
+        given = tuple(fold(word).strip(".") for word in words[:-1] if fold(word).strip(".") not in particles)
+        return cls(tuple(part for part in given if part), name_key(" ".join(words)), suffix)
+
+    @property
+    def initials_only(self) -> bool:
+        """Whether the given names are initials only ("J. Smith")."""
+        return all(len(part.replace(".", "")) == 1 for part in self.given)
+
+
+def _given_names_match(first: NameParts, second: NameParts) -> str:
+    """Why two full names of one surname are one person ("" if they are not): same, similar or initial first names."""
+    if first.suffix != second.suffix:
+        return ""
+    one, other = first.given[0], second.given[0]
+    if one == other:
+        return "the same name" if first.given == second.given else f"the same first name ({one})"
+    if len(one.replace(".", "")) == 1 or len(other.replace(".", "")) == 1:
+        return f"initial {one[0].upper()}." if one[0] == other[0] else ""
+    if one[0] == other[0] and fuzz.ratio(one, other) >= GIVEN_NAME_SIMILARITY:
+        return f"spellings of one first name ({one} / {other})"
+    return ""
+
+
+def _person_clusters(counts: Counter) -> dict[str, tuple[str, str]]:
+    """Person name -> (canonical name, reason) over the corpus: full names by surname and given name, then
+    initials and bare surnames joined only to the single full name that fits them."""
+    parts = {name: NameParts.of(name) for name in counts}
+    full = sorted((name for name in counts if parts[name].given and not parts[name].initials_only),
+                  key=lambda name: (-counts[name], -len(name), name))
+    clusters: list[list[str]] = []
+    reasons: dict[str, str] = {}
+    for name in full:
+        for cluster in clusters:
+            head = cluster[0]
+            why = parts[head].surname == parts[name].surname and _given_names_match(parts[head], parts[name])
+            if why:
+                cluster.append(name)
+                reasons[name] = f"same surname, {why}"
+                break
         else:
-            for other_type, other in chosen:
-                if other_type == speaker_type and other.lower() == name.lower():
-                    target = other
-                    break
-        if target == name:
-            chosen.append((speaker_type, name))
-        canonical[(speaker_type, name)] = target
-    return canonical
+            clusters.append([name])
+    by_surname: dict[str, list[list[str]]] = {}
+    for cluster in clusters:
+        by_surname.setdefault(parts[cluster[0]].surname, []).append(cluster)
+    for name in sorted(set(counts) - set(full)):
+        candidates = by_surname.get(parts[name].surname, [])
+        if parts[name].given:
+            candidates = [c for c in candidates if _given_names_match(parts[c[0]], parts[name])]
+        if len(candidates) == 1:
+            candidates[0].append(name)
+            reasons[name] = (f"{_given_names_match(parts[candidates[0][0]], parts[name])}, same surname" if parts[name].given
+                             else "surname only; the corpus names one person with it")
+        else:
+            clusters.append([name])
+    mapping = {}
+    for cluster in clusters:
+        canonical = cluster[0]
+        for name in cluster:
+            reason = "" if name == canonical else f"corpus: '{name}' is {canonical} ({reasons[name]})"
+            mapping[name] = (canonical, reason)
+    return mapping
+
+
+def _organisation_key(name: str) -> str:
+    """Comparison key of an organisation or group name: folded words without a leading article."""
+    return re.sub(r"^(?:the|a|an) ", "", " ".join(fold(name).split()))
+
+
+def canonical_names(names_by_type: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Map (type, name) of named speakers to (canonical name, merge reason): persons by name variants,
+    organisations and groups by the same name (case, accents and a leading article ignored)."""
+    counts = Counter(names_by_type)
+    mapping: dict[tuple[str, str], tuple[str, str]] = {}
+    persons = Counter({name: count for (speaker_type, name), count in counts.items() if speaker_type == "person"})
+    for name, target in _person_clusters(persons).items():
+        mapping[("person", name)] = target
+    others: dict[tuple[str, str], list[str]] = {}
+    for (speaker_type, name), count in counts.items():
+        if speaker_type != "person":
+            others.setdefault((speaker_type, _organisation_key(name)), []).append(name)
+    for (speaker_type, _), names in others.items():
+        canonical = max(names, key=lambda name: (counts[(speaker_type, name)], len(name), name))
+        for name in names:
+            reason = "" if name == canonical else f"corpus: '{name}' is {canonical} (the same name)"
+            mapping[(speaker_type, name)] = (canonical, reason)
+    return mapping
+
+
+def _with_corpus_reason(reason: str, corpus_reason: str) -> str:
+    """A record's merge reason: its article part kept, the corpus part replaced."""
+    article_part = reason.split("; corpus: ")[0] if not reason.startswith("corpus: ") else ""
+    return "; ".join(part for part in (article_part, corpus_reason) if part)
 
 
 def canonicalise(records: Sequence) -> list:  # noqa: ANN001
-    """Rename speakers of records from many articles to their corpus-wide canonical name and id."""
-    mapping = canonical_names((record.speaker_type, record.speaker) for record in records if record.speaker)
+    """Give records of many articles their corpus-wide speaker: names merge by name variants, descriptions stay
+    speakers of their own article (id ``slug@article_id``); each merge's reason is added to ``merge_reason``."""
+    mapping = canonical_names((r.speaker_type, r.speaker) for r in records if r.speaker and r.speaker_named)
     for record in records:
-        if record.speaker:
-            record.speaker = mapping[(record.speaker_type, record.speaker)]
+        if not record.speaker:
+            record.speaker_id = ""
+            continue
+        if record.speaker_named:
+            record.speaker, corpus_reason = mapping[(record.speaker_type, record.speaker)]
             record.speaker_id = slug(record.speaker)
+        else:
+            record.speaker_id = f"{slug(record.speaker)}@{record.article_id}"
+            corpus_reason = ""
+        record.merge_reason = _with_corpus_reason(record.merge_reason, corpus_reason)
     _share_categories(records)
     return list(records)
 

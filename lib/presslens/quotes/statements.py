@@ -1,4 +1,9 @@
-"""Same statement across outlets: group attributions by speaker identity and rapidfuzz token-set similarity."""
+"""Same statement across outlets: group attributions by speaker identity and rapidfuzz token-set similarity.
+
+A group is "the same statement in several outlets" (scope ``across outlets``) only when its articles come from two
+or more outlets; a statement repeated by one outlet is listed apart (scope ``within one outlet``). Every group
+lists its quote ids and article ids.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from rapidfuzz import fuzz
 #: token-set similarity (0-100) from which two attributions of one speaker are the same statement
 DEFAULT_THRESHOLD = 70.0
 MIN_CONTENT_WORDS = 5
+ACROSS, WITHIN = "across outlets", "within one outlet"
 
 
 def similarity(first: str, second: str) -> float:
@@ -42,8 +48,8 @@ def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) 
 def statements_table(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """One row per statement reported in two or more articles: speaker, members, outlets, score, wordings."""
     links = statement_links(quotes, threshold)
-    columns = ["statement_id", "speaker", "speaker_id", "n_quotes", "n_articles", "n_outlets", "outlets",
-               "quote_ids", "min_score", "wordings"]
+    columns = ["statement_id", "scope", "speaker", "speaker_id", "n_quotes", "n_articles", "n_outlets", "outlets",
+               "quote_ids", "article_ids", "min_score", "wordings"]
     if links.empty:
         return pd.DataFrame(columns=columns)
     ids = sorted(set(links["first"]) | set(links["second"]))
@@ -56,11 +62,13 @@ def statements_table(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD)
         members.setdefault(_find(parent, index[quote_id]), []).append(quote_id)
     by_id = quotes.set_index("quote_id")
     rows = []
-    for number, group in enumerate(sorted(members.values()), start=1):
+    groups = sorted(members.values(), key=lambda group: (by_id.loc[group, "outlet"].nunique() < 2, group))
+    for number, group in enumerate(groups, start=1):
         part = by_id.loc[group]
         scores = links[links["first"].isin(group) | links["second"].isin(group)]["score"]
         rows.append({
             "statement_id": f"s{number:03d}",
+            "scope": ACROSS if part["outlet"].nunique() >= 2 else WITHIN,
             "speaker": part["speaker"].iloc[0],
             "speaker_id": part["speaker_id"].iloc[0],
             "n_quotes": len(group),
@@ -68,6 +76,7 @@ def statements_table(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD)
             "n_outlets": part["outlet"].nunique(),
             "outlets": "; ".join(sorted(part["outlet"].unique())),
             "quote_ids": "; ".join(group),
+            "article_ids": "; ".join(sorted(part["article_id"].unique())),
             "min_score": float(scores.min()),
             "wordings": " ‖ ".join(f"[{outlet}] {content}" for outlet, content in zip(part["outlet"], part["content"])),
         })

@@ -151,12 +151,23 @@ def evaluative_share(quotes: pd.DataFrame) -> pd.DataFrame:
 
 
 def statements_side_by_side(statements: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
-    """One row per member of each cross-outlet statement group: its outlet, cue and wording."""
+    """One row per member of each statement group: its scope, outlet, article and quote ids, cue and wording."""
     by_id = quotes.set_index("quote_id")
     rows = [
-        {"statement_id": group.statement_id, "speaker": group.speaker, "min_score": group.min_score,
-         "outlet": by_id.at[quote_id, "outlet"], "cue": by_id.at[quote_id, "cue"],
+        {"statement_id": group.statement_id, "scope": group.scope, "speaker": group.speaker,
+         "min_score": group.min_score, "outlet": by_id.at[quote_id, "outlet"],
+         "article_id": by_id.at[quote_id, "article_id"], "quote_id": quote_id, "cue": by_id.at[quote_id, "cue"],
          "wording": by_id.at[quote_id, "content"]}
         for group in statements.itertuples() for quote_id in group.quote_ids.split("; ")
     ]
-    return pd.DataFrame(rows, columns=["statement_id", "speaker", "min_score", "outlet", "cue", "wording"])
+    return pd.DataFrame(rows, columns=["statement_id", "scope", "speaker", "min_score", "outlet", "article_id",
+                                       "quote_id", "cue", "wording"])
+
+
+def unknown_category_share(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: share of attributed quotes (with a speaker) whose speaker category is "unknown", Wilson interval."""
+    attributed = quotes[quotes["speaker"] != ""].assign(unknown=lambda frame: frame["speaker_category"] == "unknown")
+    table = stats.share_table(attributed, "outlet", "unknown")
+    table["n_articles"] = table["outlet"].map(attributed.groupby("outlet")["article_id"].nunique())
+    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
+    return table
