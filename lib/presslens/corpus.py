@@ -451,7 +451,7 @@ def generated_id(fields: Mapping[str, str], text: str | None, used: set[str]) ->
 def require_columns(columns: list[str], mapping: Mapping[str, str], needed: tuple[str, ...], source: Source) -> None:
     """Raise CorpusError naming the file and the columns found if a required column is absent."""
     missing = [name for name in needed if name not in mapped_names(columns, mapping)]
-    if missing and len(columns) == 1 and any(delimiter in columns[0] for delimiter in ";\t|,"):
+    if missing and len(columns) == 1 and any(delimiter in columns[0] for delimiter in ";\t|, "):
         raise CorpusError(f"{source.name} has a single column {columns[0]!r}: its delimiter was not recognised",
                           hint="save it comma-separated (CSV) or tab-separated (.tsv)")
     if missing and columns:

@@ -56,6 +56,8 @@ def read_value(name: str, text: str) -> Any:
     except yaml.YAMLError as error:
         raise ParameterError(f"-p {name}={text}: the value is not valid YAML ({yaml_position(error)})",
                              hint=f"quote it (-p {name}='\"{text}\"') or write a list as [a, b]") from error
+    except ValueError as error:  # YAML read it as a date that does not exist
+        raise ParameterError(f"{name}={text!r}: not an ISO date ({error})", hint="write YYYY-MM-DD") from error
 
 
 def read_file(path: Path) -> dict[str, Any]:
