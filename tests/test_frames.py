@@ -57,49 +57,12 @@ def test_tag_frames_on_seed_text_is_traceable(seed_docs):
     assert {"Security_and_defense", "Political", "External_regulation_and_reputation"} <= frames
 
 
-def test_outlet_profile_has_n_interval_and_small_n(seed_study, seed_docs):
-    profile = cues.outlet_profile(seed_docs, seed_study.articles)
-    assert len(profile) == 5 * 14
-    assert {"outlet", "frame", "n_articles", "n_sentences", "share", "ci_low", "ci_high", "small_n"} <= set(profile)
-    assert profile["small_n"].all()  # one article per outlet
-    inside = (profile["ci_low"] <= profile["share"] + 1e-9) & (profile["share"] <= profile["ci_high"] + 1e-9)
-    assert inside.all()
-    security = profile.set_index(["outlet", "frame"])["share"]
-    assert security[("The Times of Central Asia", "Security_and_defense")] > 0.3
-
-
-def test_cue_table_and_evidence(seed_study, seed_docs):
-    table = cues.cue_table(seed_docs, seed_study.articles)
-    assert {"outlet", "article_id", "frame", "cue", "start_char", "end_char", "sentence"} <= set(table)
-    evidence = cues.top_evidence(table, per_group=1)
-    assert not evidence.duplicated(["outlet", "frame"]).any()
-    assert (evidence["n_cues"] >= 1).all()
-
-
-def test_naming_table_counts_alternative_names(seed_study, seed_docs):
-    table = devices.naming_table(seed_docs, seed_study.articles).set_index(["outlet", "referent", "name"])
-    moscow = table.loc["The Moscow Post", "january_2022_events"]
-    assert {"riots", "January events"} <= set(moscow.index)
-    assert table.loc[("Politics Today", "protesters", "terrorists"), "count"] >= 1
-    row = table.loc[("The Moscow Post", "january_2022_events", "riots")]
-    text = seed_docs[row["example_article_id"]].text
-    assert "riots" in text[row["example_start_char"]:row["example_end_char"]]
-
-
 def test_log_odds_sign_and_z():
     counts = pd.DataFrame({"a": [30, 10, 60], "b": [2, 38, 60]}, index=["riot", "summit", "say"])
     scored = devices.log_odds_dirichlet(counts, counts.sum(axis=1)).set_index(["group", "term"])
     assert scored.loc[("a", "riot"), "z"] > 2 > scored.loc[("a", "summit"), "z"]
     assert scored.loc[("b", "riot"), "z"] < -2
     assert abs(scored.loc[("a", "say"), "z"]) < 0.5
-
-
-def test_distinctive_terms_have_evidence(seed_study, seed_docs):
-    table = devices.distinctive_terms(seed_docs, seed_study.articles, top=5)
-    assert set(table["outlet"]) == set(seed_study.articles["outlet"])
-    assert (table.groupby("outlet").size() <= 5).all()
-    for row in table.itertuples():
-        assert row.term in seed_docs[row.article_id].text[row.start_char:row.end_char].lower() or row.sentence
 
 
 def test_score_and_folds():
@@ -158,16 +121,17 @@ def test_eval_command_beats_prior_baseline_on_a_subset(tmp_path):
 
 
 def test_reporting_verbs_come_from_quotes_lexicon(seed_study, seed_docs):
-    from presslens.quotes import reporting_verbs
+    from presslens.quotes import quotes_table, reporting_verbs
 
-    table = devices.reporting_verb_table(seed_docs, seed_study.articles)
+    quotes = quotes_table(seed_docs, seed_study.articles).drop(columns="outlet")
+    table = devices.reporting_verb_table(quotes, seed_study.articles)
     lexicon = reporting_verbs()
     assert not table.empty
     for row in table.itertuples():
         assert row.evaluative == lexicon.get(row.cue_lemma, {}).get("evaluative", False)
         assert row.example_sentence
     assert not table.loc[table["cue_lemma"].isin(["say", "state"]), "evaluative"].any()
-    shares = devices.evaluative_share(seed_docs, seed_study.articles)
+    shares = devices.evaluative_share(quotes, seed_study.articles)
     assert set(shares["outlet"]) <= set(seed_study.articles["outlet"])
     assert shares["small_n"].all()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
 from sklearn.pipeline import FeatureUnion
-from spacy.tokens import Doc
 
 from presslens import paths
 
@@ -163,15 +162,20 @@ def load_classifier(path: Path = MODEL_FILE) -> FrameClassifier:
     return joblib.load(path)
 
 
-def article_frames_table(docs: Mapping[str, Doc], articles: pd.DataFrame,
+def article_frames_table(articles: pd.DataFrame, frame_cues: pd.DataFrame, sentences: pd.DataFrame,
                          model: FrameClassifier | None = None) -> pd.DataFrame:
-    """frames_articles: per article and frame, the cue tagger's share and label next to the classifier's."""
-    from presslens.frames.cues import article_cue_table
+    """frames_articles: per article and frame, the cue share next to the classifier's probability.
+
+    Reads ``clean_text`` of ``articles`` (the classifier) and the cue and sentence tables (the cue share). The
+    thresholded labels (``cue_label``, ``classifier_label``) are the SemEval decision rules, for comparison only.
+    """
+    from presslens.frames.cues import article_cue_table, with_outlet
 
     model = model or load_classifier()
-    table = article_cue_table(docs, articles)
-    ids = [article_id for article_id in articles["id"] if article_id in docs]
-    probabilities = model.predict_proba([docs[article_id].text for article_id in ids])
+    table = article_cue_table(frame_cues, sentences, articles)
+    texts = articles.set_index("id")["clean_text"]
+    ids = [article_id for article_id in articles["id"] if article_id in set(table["article_id"])]
+    probabilities = model.predict_proba([texts[article_id] for article_id in ids]) if ids else np.zeros((0, 0))
     by_article = {article_id: dict(zip(model.frames, row)) for article_id, row in zip(ids, probabilities)}
     frame_threshold = dict(zip(model.frames, model.thresholds))
     table["cue_threshold"] = table["frame"].map(model.cue_thresholds).fillna(1.0)
@@ -180,4 +184,4 @@ def article_frames_table(docs: Mapping[str, Doc], articles: pd.DataFrame,
     table["classifier_threshold"] = table["frame"].map(frame_threshold)
     table["classifier_label"] = table["classifier_probability"] >= table["classifier_threshold"]
     table["agree"] = table["cue_label"] == table["classifier_label"]
-    return table
+    return with_outlet(table, articles)

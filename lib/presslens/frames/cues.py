@@ -1,17 +1,19 @@
-"""The sentence-level frame cue tagger: lexicon cues (data/lexicons/frames.yaml) matched on lemmas, with evidence."""
+"""The sentence-level frame cue tagger (data/lexicons/frames.yaml on lemmas) and its per-article, per-outlet tables.
+
+Per document: :func:`tag_frames` (a parsed Doc in, cue records out). Corpus level: tables in, tables out
+(``study.frame_cues``, ``study.sentences``, ``study.articles``), the article being the unit of every interval.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from presslens import stats
 from presslens.frames.lexicon import FRAMES_FILE, Entry, LexiconMatcher, make_entry, matches_in_sentences, read_yaml
 from presslens.nlp import load_pipeline
 
@@ -46,21 +48,16 @@ def frame_entries(path: Path = FRAMES_FILE) -> list[Entry]:
     return [make_entry(name, raw) for name, spec in read_yaml(path)["frames"].items() for raw in spec["cues"]]
 
 
+def no_cue_phrases(path: Path = FRAMES_FILE) -> list[str]:
+    """Lemma phrases of the lexicon's ``no_cues`` section: never cues, they shadow the cues inside them."""
+    return [str(phrase) for raw in read_yaml(path).get("no_cues", []) for phrase in make_entry("_", raw).items]
+
+
 @lru_cache(maxsize=4)
 def frame_matcher(path: Path = FRAMES_FILE) -> LexiconMatcher:
     """The matcher of the frame lexicon on the presslens pipeline's vocabulary (built once)."""
     nlp = load_pipeline()
-    return LexiconMatcher(nlp.vocab, nlp.make_doc, frame_entries(path))
-
-
-def sentence_spans(doc: Doc) -> list[Span]:
-    """The Doc's sentences (headings included), in order; their position is the sentence index."""
-    return list(doc.sents)
-
-
-def is_content(sentence: Span) -> bool:
-    """Whether a sentence holds any word (blank separator sentences do not count)."""
-    return any(not token.is_space and not token.is_punct for token in sentence)
+    return LexiconMatcher(nlp.vocab, nlp.make_doc, frame_entries(path), no_cue_phrases(path))
 
 
 def tag_frames(doc: Doc, matcher: LexiconMatcher | None = None) -> list[FrameCue]:
@@ -70,23 +67,25 @@ def tag_frames(doc: Doc, matcher: LexiconMatcher | None = None) -> list[FrameCue
             for entry, span, index, sentence in matches_in_sentences(doc, matcher or frame_matcher())]
 
 
-def sentence_frames(doc: Doc, matcher: LexiconMatcher | None = None) -> pd.DataFrame:
-    """One row per content sentence of a Doc: article id, sentence index, and a 0/1 column per frame."""
-    names = frame_names()
-    cues = tag_frames(doc, matcher)
-    rows = [{"article_id": doc._.article_id, "sentence_index": index, **dict.fromkeys(names, 0)}
-            for index, sentence in enumerate(sentence_spans(doc)) if is_content(sentence)]
-    position = {row["sentence_index"]: row for row in rows}
-    for cue in cues:
-        if cue.sentence_index in position:
-            position[cue.sentence_index][cue.frame] = 1
-    return pd.DataFrame(rows, columns=["article_id", "sentence_index", *names])
-
-
 def frame_shares(doc: Doc, matcher: LexiconMatcher | None = None) -> dict[str, float]:
-    """Share of a Doc's content sentences carrying each frame."""
-    table = sentence_frames(doc, matcher)
-    return {name: float(table[name].mean()) if len(table) else 0.0 for name in frame_names()}
+    """Share of a Doc's content sentences carrying each frame (the SemEval evaluation works on Docs)."""
+    content = [index for index, sentence in enumerate(doc.sents) if has_word(sentence.text)]
+    carrying: dict[str, set[int]] = {}
+    for cue in tag_frames(doc, matcher):
+        carrying.setdefault(cue.frame, set()).add(cue.sentence_index)
+    return {name: len(carrying.get(name, set()) & set(content)) / len(content) if content else 0.0
+            for name in frame_names()}
+
+
+def iter_shares(docs: Iterable[Doc]) -> list[dict[str, float]]:
+    """Frame shares of many Docs, one matcher."""
+    matcher = frame_matcher()
+    return [frame_shares(doc, matcher) for doc in docs]
+
+
+def has_word(text: str) -> bool:
+    """Whether a sentence holds any word (blank separator sentences do not count)."""
+    return any(character.isalnum() for character in str(text))
 
 
 def with_outlet(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -95,74 +94,43 @@ def with_outlet(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(outlet=frame["article_id"].map(outlets))
 
 
-def cue_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """frames_sentences: one row per cue found, with outlet, frame, cue text, offsets and the sentence."""
-    matcher = frame_matcher()
-    records = [asdict(cue) for article_id in articles["id"] if article_id in docs
-               for cue in tag_frames(docs[article_id], matcher)]
+def cue_table(frame_cues: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """frames_sentences: the cue records of the selected articles with their outlet, in article order."""
     columns = list(FrameCue.__dataclass_fields__)
-    table = pd.DataFrame(records, columns=columns)
-    return with_outlet(table, articles)[["outlet", *columns]]
+    order = {article_id: position for position, article_id in enumerate(articles["id"])}
+    kept = frame_cues[frame_cues["article_id"].isin(order)].reindex(columns=columns)
+    kept = kept.assign(_order=kept["article_id"].map(order)).sort_values(["_order", "start_char", "frame"])
+    return with_outlet(kept.drop(columns="_order"), articles)[["outlet", *columns]].reset_index(drop=True)
 
 
-def sentence_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per content sentence of every article: outlet, article, sentence index, 0/1 per frame."""
-    matcher = frame_matcher()
-    parts = [sentence_frames(docs[article_id], matcher) for article_id in articles["id"] if article_id in docs]
-    table = pd.concat(parts, ignore_index=True) if parts else sentence_frames_empty()
-    return with_outlet(table, articles)
-
-
-def sentence_frames_empty() -> pd.DataFrame:
-    """An empty sentence table with the right columns."""
-    return pd.DataFrame(columns=["article_id", "sentence_index", *frame_names()])
-
-
-def article_cue_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Per article and frame: n content sentences, sentences carrying the frame, and their share."""
-    sentences = sentence_table(docs, articles)
-    long = sentences.melt(id_vars=["outlet", "article_id", "sentence_index"], var_name="frame", value_name="has")
-    grouped = long.groupby(["outlet", "article_id", "frame"], sort=True)["has"]
-    table = grouped.agg(n_sentences="size", cue_sentences="sum").reset_index()
+def article_cue_table(frame_cues: pd.DataFrame, sentences: pd.DataFrame,
+                      articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per article and frame: content sentences, sentences carrying the frame's cues, and their share."""
+    content = sentences[sentences["text"].map(has_word)]
+    if articles is not None:
+        content = content[content["article_id"].isin(set(articles["id"]))]
+    n_sentences = content.groupby("article_id")["sentence_index"].nunique()
+    keys = content[["article_id", "sentence_index"]].drop_duplicates()
+    carrying = frame_cues[["article_id", "sentence_index", "frame"]].drop_duplicates().merge(keys)
+    counts = carrying.groupby(["article_id", "frame"]).size()
+    grid = pd.MultiIndex.from_product([sorted(n_sentences.index), frame_names()], names=["article_id", "frame"])
+    table = counts.reindex(grid, fill_value=0).rename("cue_sentences").reset_index()
+    table.insert(2, "n_sentences", table["article_id"].map(n_sentences).astype(int))
     return table.assign(cue_share=table["cue_sentences"] / table["n_sentences"])
 
 
-def outlet_profile(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet and frame: n sentences, share carrying the frame, bootstrap interval, small-n flag.
-
-    The interval resamples whole articles; an outlet with a single article can only be resampled by
-    sentence, which ignores between-article variation (``ci_method`` says which was used).
-    """
-    sentences = sentence_table(docs, articles)
-    long = sentences.melt(id_vars=["outlet", "article_id", "sentence_index"], var_name="frame", value_name="has")
-    long["has"] = long["has"].astype(float)
-    articles_per_outlet = sentences.groupby("outlet")["article_id"].nunique()
-    long["cluster"] = [article if articles_per_outlet[outlet] > 1 else f"{article}#{index}"
-                       for outlet, article, index in zip(long["outlet"], long["article_id"], long["sentence_index"])]
-    table = stats.mean_table(long, ["outlet", "frame"], "has", cluster="cluster")
-    table = table.rename(columns={"n": "n_sentences", "mean": "share"})
-    table.insert(2, "n_articles", table["outlet"].map(articles_per_outlet))
-    table["ci_method"] = np.where(table["n_articles"] > 1, "articles", "sentences (one article)")
-    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
-    return table
-
-
-def top_evidence(cues: pd.DataFrame, per_group: int = 2) -> pd.DataFrame:
+def top_evidence(frame_cues: pd.DataFrame, articles: pd.DataFrame, per_group: int = 2) -> pd.DataFrame:
     """The sentences with the most distinct cues per outlet and frame (ties: first in the text)."""
+    cues = with_outlet(frame_cues.drop(columns="outlet", errors="ignore"), articles).dropna(subset=["outlet"])
     sentences = (cues.groupby(["outlet", "frame", "article_id", "sentence_index", "sentence"], sort=False)
-                 .agg(cues=("cue", lambda values: ", ".join(dict.fromkeys(values))), n_cues=("cue", "nunique"))
+                 .agg(cues=("cue", lambda values: ", ".join(dict.fromkeys(values))), n_cues=("cue", "nunique"),
+                      start_char=("start_char", "min"), end_char=("end_char", "max"))
                  .reset_index())
     ranked = sentences.sort_values(["outlet", "frame", "n_cues", "article_id", "sentence_index"],
                                    ascending=[True, True, False, True, True])
     return ranked.groupby(["outlet", "frame"], sort=True).head(per_group).reset_index(drop=True)
 
 
-def article_labels(shares: Mapping[str, float], thresholds: Mapping[str, float]) -> list[str]:
-    """Article-level frames from cue shares: every frame whose share reaches its threshold."""
+def article_labels(shares: dict[str, float], thresholds: dict[str, float]) -> list[str]:
+    """Article-level frames from cue shares (SemEval scoring only): every frame whose share reaches its threshold."""
     return [frame for frame, share in shares.items() if share > 0 and share >= thresholds.get(frame, 1.0)]
-
-
-def iter_shares(docs: Iterable[Doc]) -> list[dict[str, float]]:
-    """Frame shares of many Docs, one matcher."""
-    matcher = frame_matcher()
-    return [frame_shares(doc, matcher) for doc in docs]

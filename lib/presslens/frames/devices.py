@@ -1,24 +1,45 @@
-"""Framing devices: distinctive vocabulary (Fightin' Words log-odds), naming of referents, reporting verbs."""
+"""Framing devices: distinctive vocabulary (Fightin' Words log-odds), names and their descriptors, reporting verbs.
+
+Per document: :func:`term_counts` and :func:`name_mentions` (a parsed Doc in, records out). Corpus level: tables in
+(``study.term_counts``, ``study.sentences``, ``study.quotes``), tables out; naming tables are in ``naming.py``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from spacy.tokens import Doc, Token
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
 
 from presslens import stats
-from presslens.frames.cues import sentence_spans, with_outlet
-from presslens.frames.lexicon import LABELS_FILE, LexiconMatcher, make_entry, matches_in_sentences, read_yaml
+from presslens.frames.cues import with_outlet
+from presslens.frames.lexicon import (
+    FRAMES_FILE,
+    LABELS_FILE,
+    NAME_LABELS,
+    LexiconMatcher,
+    make_entry,
+    matches_in_sentences,
+    read_yaml,
+)
 from presslens.nlp import load_pipeline
 
 #: Parts of speech whose lemmas count as vocabulary for the distinctive-terms comparison.
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
+#: Entity labels whose mentions the naming tables follow (names, plus nationalities and groups: "Syrian").
+NAMING_LABELS = NAME_LABELS | {"NORP"}
+#: Dependency relations of words that describe a name ("embattled", "President", "rebel-held").
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
+#: Dependency relations by which a name describes a noun ("the Assad regime", "Syrian government").
+DESCRIBED_DEPS = frozenset({"compound", "amod"})
+MAX_APPOSITION_TOKENS = 10
 
 
 def term_of(token: Token) -> str | None:
@@ -28,9 +49,20 @@ def term_of(token: Token) -> str | None:
     return token.lemma_.lower()
 
 
+@lru_cache(maxsize=4)
+def boilerplate_matcher(path: Path = FRAMES_FILE) -> PhraseMatcher:
+    """Case-insensitive matcher of the boilerplate phrases of the frame lexicon ("READ MORE", "click here")."""
+    nlp = load_pipeline()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    phrases = [str(item) for raw in read_yaml(path).get("boilerplate", []) for item in make_entry("_", raw).items]
+    matcher.add("boilerplate", [nlp.make_doc(phrase.lower()) for phrase in phrases])
+    return matcher
+
+
 def term_counts(doc: Doc) -> Counter[str]:
-    """Lemma counts of a Doc's content words."""
-    return Counter(term for term in map(term_of, doc) if term)
+    """Lemma counts of a Doc's content words, leaving out boilerplate phrases ("READ MORE")."""
+    skipped = {i for _, start, end in boilerplate_matcher()(doc) for i in range(start, end)}
+    return Counter(term for token in doc if token.i not in skipped and (term := term_of(token)))
 
 
 def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float | None = None) -> pd.DataFrame:
@@ -56,107 +88,164 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float
     return pd.concat(rows, ignore_index=True)
 
 
-def first_use(docs: Iterable[Doc], term: str) -> dict[str, object]:
-    """Evidence for a term: the first sentence (and offsets) where one of the Docs uses it."""
-    for doc in docs:
-        for index, sentence in enumerate(sentence_spans(doc)):
-            for token in sentence:
-                if term_of(token) == term:
-                    return {"article_id": doc._.article_id, "start_char": token.idx,
-                            "end_char": token.idx + len(token.text), "sentence_index": index,
-                            "sentence": sentence.text.strip()}
+def outlet_name_terms(outlets: list[str]) -> set[str]:
+    """The lower-cased words of the outlets' names ("Al Jazeera" -> al, jazeera): never distinctive vocabulary."""
+    return {word for outlet in outlets for word in re.findall(r"[a-z]+", str(outlet).lower()) if len(word) > 1}
+
+
+def repeated_sentence_terms(sentences: pd.DataFrame, articles: pd.DataFrame, min_articles: int = 3) -> set[str]:
+    """Lower-cased words of sentences repeated verbatim in at least ``min_articles`` articles of one outlet.
+
+    Such lines are boilerplate (sign-ups, credits, "READ MORE"); a word counts only if most of the outlet's
+    sentences holding it are repeated lines.
+    """
+    table = with_outlet(sentences[["article_id", "text"]], articles)
+    table = table.assign(key=table["text"].str.strip().str.lower())
+    spread = table.groupby(["outlet", "key"])["article_id"].transform("nunique")
+    words = table.assign(word=table["key"].str.findall(r"[a-z]+"), repeated=spread >= min_articles).explode("word")
+    words = words.dropna(subset=["word"]).drop_duplicates(["article_id", "key", "word"])
+    share = words.groupby(["outlet", "word"])["repeated"].agg(["mean", "sum"])
+    return set(share[(share["mean"] > 0.5) & (share["sum"] >= min_articles)].index.get_level_values("word"))
+
+
+def first_use(sentences: pd.DataFrame, term: str) -> dict[str, object]:
+    """Evidence for a term: the first sentence (and offsets of the word) that uses a form starting with it."""
+    pattern = re.compile(rf"\b{re.escape(term)}\w*", re.IGNORECASE)
+    for row in sentences.itertuples():
+        found = pattern.search(str(row.text))
+        if found:
+            return {"article_id": row.article_id, "start_char": int(row.start_char) + found.start(),
+                    "end_char": int(row.start_char) + found.end(), "sentence_index": int(row.sentence_index),
+                    "sentence": str(row.text).strip()}
     return {"article_id": None, "start_char": None, "end_char": None, "sentence_index": None, "sentence": None}
 
 
-def distinctive_terms(docs: Mapping[str, Doc], articles: pd.DataFrame, *, background: Mapping[str, float] | None = None,
-                      prior_size: float | None = None, top: int = 15, min_count: int = 2) -> pd.DataFrame:
-    """Per outlet, the lemmas most over-used against the other outlets (z-score), with evidence sentences.
+def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
+                      background: Mapping[str, float] | None = None, prior_size: float | None = None,
+                      top: int = 15, min_count: int = 2) -> pd.DataFrame:
+    """Per outlet, the lemmas most over-used against the other outlets (z-score), with counts and evidence.
 
+    ``term_table`` is ``study.term_counts`` (article_id, term, count). The outlets' own names and the words of
+    repeated boilerplate lines (from ``sentences``) are left out; ``attrs["excluded"]`` lists them.
     ``background`` (term -> count) is the prior's corpus; by default the compared corpus itself.
     """
-    per_outlet: dict[str, Counter[str]] = {}
-    for article_id, outlet in zip(articles["id"], articles["outlet"]):
-        if article_id in docs:
-            per_outlet.setdefault(outlet, Counter()).update(term_counts(docs[article_id]))
-    counts = pd.DataFrame(per_outlet).fillna(0.0).sort_index()
+    terms = with_outlet(term_table, articles).dropna(subset=["outlet"])
+    excluded = outlet_name_terms(sorted(articles["outlet"].dropna().unique()))
+    if sentences is not None:
+        excluded |= repeated_sentence_terms(sentences, articles)
+    terms = terms[~terms["term"].isin(excluded)]
+    counts = terms.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
     prior = pd.Series(background, dtype=float) if background is not None else counts.sum(axis=1)
-    scored = log_odds_dirichlet(counts, prior, prior_size).rename(columns={"group": "outlet"})
-    scored = scored[scored["count"] >= min_count]
+    scored = log_odds_dirichlet(counts.astype(float), prior, prior_size).rename(columns={"group": "outlet"})
+    scored = scored[scored["count"] >= min_count].astype({"count": int, "count_rest": int})
     ranked = scored.sort_values(["outlet", "z", "term"], ascending=[True, False, True])
     table = ranked.groupby("outlet", sort=True).head(top).reset_index(drop=True)
-    n_articles = articles.groupby("outlet")["id"].nunique()
-    table["n_articles"] = table["outlet"].map(n_articles)
+    used_in = terms.groupby(["outlet", "term"])["article_id"].nunique()
+    table["articles_using"] = [used_in.get((outlet, term), 0) for outlet, term in zip(table["outlet"], table["term"])]
+    table["n_articles"] = table["outlet"].map(articles.groupby("outlet")["id"].nunique())
     table["n_terms"] = table["outlet"].map(counts.sum())
     table["small_n"] = table["n_articles"].map(stats.too_small)
-    outlet_docs = {outlet: [docs[i] for i in articles.loc[articles["outlet"] == outlet, "id"] if i in docs]
-                   for outlet in per_outlet}
-    evidence = [first_use(outlet_docs[outlet], term) for outlet, term in zip(table["outlet"], table["term"])]
-    return pd.concat([table, pd.DataFrame(evidence)], axis=1)
+    if sentences is not None:
+        outlet_sentences = {outlet: part for outlet, part in with_outlet(sentences, articles).groupby("outlet")}
+        evidence = [first_use(outlet_sentences[outlet], term) for outlet, term in zip(table["outlet"], table["term"])]
+        table = pd.concat([table, pd.DataFrame(evidence, index=table.index)], axis=1)
+    table.attrs["excluded"] = sorted(excluded)
+    return table
 
 
 @dataclass(frozen=True)
 class NameMention:
-    """One mention of a referent under one of its alternative names."""
+    """One mention of a name: a named entity with the words describing it, or a referent of a labels file."""
 
     article_id: str | None
-    referent: str
-    name: str
+    kind: str  # "entity" (a named entity) or "label" (a name of a referent in a labels file)
+    referent: str  # the labels file's referent, or the entity label (PERSON, ORG, GPE, NORP, ...)
+    name: str  # the labels file's name, or the entity's text
     text: str
     start_char: int
     end_char: int
     sentence_index: int
     sentence: str
+    descriptor: str  # the noun the name describes: "regime" in "the Assad regime"
+    apposition: str  # "the Syrian president" in "Bashar al-Assad, the Syrian president,"
+    modifiers: str  # lemmas describing the name, "; "-joined: "embattled; president"
     note: str
 
 
 @lru_cache(maxsize=4)
 def naming_matcher(path: Path = LABELS_FILE) -> LexiconMatcher:
-    """Matcher of the naming lexicon: one entry per name, grouped by referent (longest match wins)."""
-    entries = [make_entry(referent, {**{k: v for k, v in raw.items() if k != "label"}, "id": raw["label"]})
-               for referent, spec in read_yaml(path)["referents"].items() for raw in spec["names"]]
+    """Matcher of a labels file: one entry per name, grouped by referent (longest match wins; names are safe)."""
+    entries = [make_entry(referent, {**{k: v for k, v in raw.items() if k != "label"}, "id": raw["label"],
+                                     "entity_safe": True})
+               for referent, spec in (read_yaml(Path(path)).get("referents") or {}).items() for raw in spec["names"]]
     nlp = load_pipeline()
     return LexiconMatcher(nlp.vocab, nlp.make_doc, entries)
 
 
+def described_noun(entity: Span) -> str:
+    """The lemma of the common noun a name modifies ("regime" in "the Assad regime"), else ''."""
+    root = entity.root
+    head = root.head
+    if root.dep_ in DESCRIBED_DEPS and head.i not in range(entity.start, entity.end) and head.pos_ == "NOUN":
+        return head.lemma_.lower()
+    return ""
+
+
+def apposition_of(entity: Span) -> str:
+    """The apposition of a name: its appositive, or the noun phrase it stands in apposition to."""
+    root = entity.root
+    inside = range(entity.start, entity.end)
+    for child in root.children:
+        if child.dep_ == "appos" and child.i not in inside:
+            return phrase([token for token in child.subtree if not token.is_punct])
+    if root.dep_ == "appos" and root.head.i not in inside:
+        own = {token.i for token in root.subtree}
+        words = [token for token in root.head.subtree if token.i not in own and not token.is_punct
+                 and token.i <= root.head.i + 1]
+        return phrase(words)
+    return ""
+
+
+def phrase(words: list[Token]) -> str:
+    """The text of a short noun phrase (up to MAX_APPOSITION_TOKENS words, with a noun), else ''."""
+    if not 0 < len(words) <= MAX_APPOSITION_TOKENS or not any(word.pos_ in ("NOUN", "PROPN") for word in words):
+        return ""
+    return " ".join(word.text for word in words)
+
+
+def modifiers_of(entity: Span) -> str:
+    """Lemmas of the words outside a name that modify it ("embattled", "president"), '; '-joined."""
+    inside = range(entity.start, entity.end)
+    words = [child for token in entity for child in token.children
+             if child.i not in inside and child.dep_ in MODIFIER_DEPS and child.pos_ in CONTENT_POS
+             and child.ent_type_ not in NAME_LABELS and child.is_alpha]
+    return "; ".join(dict.fromkeys(word.lemma_.lower() for word in sorted(words, key=lambda token: token.i)))
+
+
+def entity_mentions(doc: Doc) -> list[NameMention]:
+    """Every named-entity mention of a Doc (names and nationalities) with its descriptor, apposition, modifiers."""
+    sentences = list(doc.sents)
+    index_of = {sentence.start: index for index, sentence in enumerate(sentences)}
+    return [NameMention(doc._.article_id, "entity", entity.label_, entity.text, entity.text, entity.start_char,
+                        entity.end_char, index_of[entity.sent.start], entity.sent.text.strip(),
+                        described_noun(entity), apposition_of(entity), modifiers_of(entity), "")
+            for entity in doc.ents if entity.label_ in NAMING_LABELS]
+
+
 def name_mentions(doc: Doc, matcher: LexiconMatcher | None = None) -> list[NameMention]:
-    """Every mention of a configured referent in a Doc, with the name used and its sentence."""
-    return [NameMention(doc._.article_id, entry.label, entry.entry_id, span.text, span.start_char, span.end_char,
-                        index, sentence, entry.note)
-            for entry, span, index, sentence in matches_in_sentences(doc, matcher or naming_matcher())]
+    """Every named entity of a Doc with the words describing it, and every name of a labels-file referent."""
+    labelled = [NameMention(doc._.article_id, "label", entry.label, entry.entry_id, span.text, span.start_char,
+                            span.end_char, index, sentence, "", "", "", entry.note)
+                for entry, span, index, sentence in matches_in_sentences(doc, matcher or naming_matcher())]
+    return sorted([*entity_mentions(doc), *labelled], key=lambda mention: (mention.start_char, mention.kind))
 
 
-def mention_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """All name mentions of all articles, with outlet."""
-    matcher = naming_matcher()
-    records = [asdict(m) for article_id in articles["id"] if article_id in docs
-               for m in name_mentions(docs[article_id], matcher)]
-    table = pd.DataFrame(records, columns=list(NameMention.__dataclass_fields__))
-    return with_outlet(table, articles)
-
-
-def naming_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet, referent and name: mentions, share of the referent's mentions (Wilson CI), an example."""
-    mentions = mention_table(docs, articles)
-    rows = []
-    for (outlet, referent), part in mentions.groupby(["outlet", "referent"], sort=True):
-        total = len(part)
-        for name, named in part.groupby("name", sort=True):
-            low, high = stats.wilson_interval(len(named), total)
-            example = named.iloc[0]
-            rows.append({"outlet": outlet, "referent": referent, "name": name, "count": len(named),
-                         "n": total, "share": len(named) / total, "ci_low": low, "ci_high": high,
-                         "small_n": stats.too_small(total), "n_articles": named["article_id"].nunique(),
-                         "example_article_id": example["article_id"], "example_start_char": example["start_char"],
-                         "example_end_char": example["end_char"], "example_sentence": example["sentence"]})
-    return pd.DataFrame(rows)
-
-
-def reporting_cue_records(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
-    """Every verb-framed attribution's reporting cue (from presslens.quotes), its category, flag and note."""
-    from presslens.quotes import quotes_table, reporting_verbs
+def reporting_cue_records(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Every verb-framed attribution's reporting cue (``study.quotes``), its category, flag and note."""
+    from presslens.quotes import reporting_verbs
     from presslens.quotes.tables import NON_VERB_CUES
 
-    quotes = quotes_table(docs, articles)
+    quotes = with_outlet(quotes.drop(columns="outlet", errors="ignore"), articles).dropna(subset=["outlet"])
     with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)]
     notes = {lemma: entry.get("note", "") for lemma, entry in reporting_verbs().items()}
     records = with_verb.rename(columns={"cue_category": "category", "cue_start": "start_char", "cue_end": "end_char"})
@@ -166,9 +255,9 @@ def reporting_cue_records(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd
                     "end_char", "sentence_index", "sentence"]].reset_index(drop=True)
 
 
-def reporting_verb_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
+def reporting_verb_table(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Per outlet and reporting-cue lemma: count, share of the outlet's cues (Wilson CI), evaluative flag, example."""
-    cues_found = reporting_cue_records(docs, articles)
+    cues_found = reporting_cue_records(quotes, articles)
     rows = []
     for outlet, part in cues_found.groupby("outlet", sort=True):
         for lemma, used in part.groupby("cue_lemma", sort=True):
@@ -185,8 +274,9 @@ def reporting_verb_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.
     return pd.DataFrame(rows)
 
 
-def evaluative_share(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFrame:
+def evaluative_share(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Per outlet: share of reporting cues that are evaluative ("claimed", "threatened"); see presslens.quotes."""
-    from presslens.quotes import evaluative_share as share_of_evaluative, quotes_table
+    from presslens.quotes import evaluative_share as share_of_evaluative
 
-    return share_of_evaluative(quotes_table(docs, articles))
+    return share_of_evaluative(with_outlet(quotes.drop(columns="outlet", errors="ignore"), articles)
+                               .dropna(subset=["outlet"]))

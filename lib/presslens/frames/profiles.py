@@ -1,0 +1,90 @@
+"""Outlet frame profiles over articles: mean frame probability and cue share, intervals, and tested differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import false_discovery_control, ttest_ind
+
+from presslens import stats
+from presslens.frames.cues import with_outlet
+
+#: The two article-level measures of a frame: the classifier's probability and the share of cue sentences.
+MEASURES = ("classifier_probability", "cue_share")
+MEASURE_WORDS = {"classifier_probability": "classifier probability", "cue_share": "share of sentences with a cue"}
+
+
+def outlet_profile(article_frames: pd.DataFrame, articles: pd.DataFrame,
+                   measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
+    """Per outlet and frame: n articles and, per measure, the mean over articles with a 95% bootstrap interval.
+
+    ``article_frames`` has one row per article and frame (:func:`presslens.frames.classifier.article_frames_table`);
+    the bootstrap resamples articles, so an outlet with one article has no interval (NaN) and is ``small_n``.
+    """
+    present = [measure for measure in measures if measure in article_frames]
+    table = with_outlet(article_frames.drop(columns="outlet", errors="ignore"), articles)
+    rows = []
+    for (outlet, frame), part in table.groupby(["outlet", "frame"], sort=True):
+        row: dict[str, object] = {"outlet": outlet, "frame": frame, "n_articles": part["article_id"].nunique()}
+        for measure in present:
+            low, high = stats.bootstrap_ci(part[measure].to_numpy(dtype=float))
+            row.update({measure: float(part[measure].mean()), f"{measure}_ci_low": low, f"{measure}_ci_high": high})
+        row["small_n"] = stats.too_small(int(row["n_articles"]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def frame_differences(article_frames: pd.DataFrame, articles: pd.DataFrame, measure: str = "classifier_probability",
+                      alpha: float = 0.05) -> pd.DataFrame:
+    """Each outlet against all other articles, per frame: difference of means, Welch interval, BH-adjusted p.
+
+    Outlets (and rests) with fewer than ``stats.MIN_N`` articles are not tested. ``supported`` marks differences
+    whose Benjamini-Hochberg adjusted p-value (over every outlet and frame tested) is below ``alpha``; the
+    interval is the Welch 95% interval of the difference, unadjusted.
+    """
+    table = with_outlet(article_frames.drop(columns="outlet", errors="ignore"), articles)
+    rows = []
+    for frame, part in table.groupby("frame", sort=True):
+        for outlet in sorted(part["outlet"].dropna().unique()):
+            own = part.loc[part["outlet"] == outlet, measure].to_numpy(dtype=float)
+            rest = part.loc[part["outlet"] != outlet, measure].to_numpy(dtype=float)
+            if stats.too_small(len(own)) or stats.too_small(len(rest)):
+                continue
+            low, high, p_value = welch(own, rest)
+            rows.append({"outlet": outlet, "frame": frame, "measure": measure, "n_articles": len(own),
+                         "n_rest": len(rest), "mean": own.mean(), "mean_rest": rest.mean(),
+                         "difference": own.mean() - rest.mean(), "ci_low": low, "ci_high": high, "p": p_value})
+    columns = ["outlet", "frame", "measure", "n_articles", "n_rest", "mean", "mean_rest", "difference", "ci_low",
+               "ci_high", "p", "p_adjusted", "supported"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    result = pd.DataFrame(rows)
+    result["p_adjusted"] = false_discovery_control(result["p"].fillna(1.0).to_numpy())
+    result["supported"] = result["p_adjusted"] < alpha
+    return result[columns]
+
+
+def welch(own: np.ndarray, rest: np.ndarray) -> tuple[float, float, float]:
+    """Welch's t-test of two article samples: the 95% interval of the difference of means and the p-value."""
+    if np.ptp(np.concatenate([own, rest])) == 0:
+        return 0.0, 0.0, 1.0
+    result = ttest_ind(own, rest, equal_var=False)
+    interval = result.confidence_interval(0.95)
+    return float(interval.low), float(interval.high), float(result.pvalue)
+
+
+def describe_differences(differences: pd.DataFrame, label=lambda frame: frame) -> list[str]:
+    """The supported differences in words, one sentence each, largest first; or a sentence saying there are none."""
+    if differences.empty:
+        return ["No outlet has enough articles (at least 5, and 5 elsewhere) to test a difference."]
+    measure = MEASURE_WORDS.get(differences["measure"].iloc[0], differences["measure"].iloc[0])
+    supported = differences[differences["supported"]].sort_values("difference", key=np.abs, ascending=False)
+    tested = f"{len(differences)} outlet-frame comparisons tested (Welch t-test, Benjamini-Hochberg)"
+    if supported.empty:
+        return [f"No frame differs between an outlet and the other outlets beyond chance ({tested})."]
+    sentences = [f"{row.outlet} carries {label(row.frame)} {'more' if row.difference > 0 else 'less'} than the "
+                 f"other outlets: mean {measure} {row.mean:.2f} vs {row.mean_rest:.2f}, difference "
+                 f"{row.difference:+.2f} [95% {row.ci_low:+.2f}, {row.ci_high:+.2f}], {row.n_articles} vs "
+                 f"{row.n_rest} articles, adjusted p = {row.p_adjusted:.3g}."
+                 for row in supported.itertuples()]
+    return [*sentences, f"{len(supported)} of {tested} are supported."]
