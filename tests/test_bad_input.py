@@ -189,8 +189,9 @@ def test_article_over_max_chars_is_rejected_naming_the_limit(tmp_path):
     ],
 )
 def test_text_that_is_not_english_is_flagged(tmp_path, text, language, reason):
-    _, row = bad_record(tmp_path, {"id": "x", "file": "x.txt", "language": language}, {"x.txt": text.encode()})
+    articles, row = bad_record(tmp_path, {"id": "x", "file": "x.txt", "language": language}, {"x.txt": text.encode()})
     assert row["status"] == "loaded_with_warnings" and reason in row["reason"]
+    assert list(articles["reads_english"]) == [True, False]
 
 
 def test_english_only_rejects_text_that_is_not_english(tmp_path):

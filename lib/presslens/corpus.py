@@ -35,7 +35,7 @@ MANIFEST_COLUMNS = (
     "id", "file", "outlet", "outlet_country", "outlet_kind", "title", "author",
     "published", "date_precision", "url", "language", "notes",
 )  # fmt: skip
-ARTICLE_COLUMNS = MANIFEST_COLUMNS + ("text", "encoding", "source_format", "published_date")
+ARTICLE_COLUMNS = MANIFEST_COLUMNS + ("text", "encoding", "source_format", "published_date", "reads_english")
 REPORT_COLUMNS = ("record", "id", "status", "reason", "encoding", "encoding_confidence")
 LOADED, WARNED, REJECTED = "loaded", "loaded_with_warnings", "rejected"
 MANIFEST_NAMES = ("articles.csv", "manifest.csv", "articles.yaml", "articles.yml", "manifest.yaml", "manifest.yml")
@@ -96,6 +96,7 @@ class Candidate:
     encoding: str = UTF8
     confidence: float = 1.0
     source_format: str = "record"
+    reads_english: bool = True
     rejections: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -601,6 +602,7 @@ def check_language(candidate: Candidate, english_only: bool) -> None:
     guess = guess_english(visible_text(candidate.text or "", candidate.source_format))
     if guess.english is not False:
         return
+    candidate.reads_english = False
     stated = candidate.fields["language"]
     label = f" although language is {stated!r}" if stated.lower().startswith("en") else ""
     reason = f"text is not English ({guess.describe()}){label}"
@@ -652,6 +654,7 @@ def validate(candidate: Candidate, base: Path, first_record_of: dict[str, str], 
         "encoding": candidate.encoding,
         "source_format": candidate.source_format,
         "published_date": pubdate.first_day,
+        "reads_english": candidate.reads_english,
     }
 
 
