@@ -1,5 +1,6 @@
 """Stance per outlet: target mentions, their voice (own or quoted), polarity by two scorers, and aggregation."""
 
+from presslens.stance import entity_eval as _entity_commands  # noqa: F401  (registers `eval/train entity-stance`)
 from presslens.stance import evaluate as _commands  # noqa: F401  (registers `presslens eval/train stance`)
 from presslens.stance.aggregate import (
                                         evidence_details,

@@ -1,23 +1,100 @@
-"""From Docs to stance records and the per-outlet × target × voice table (n, bootstrap interval, shares)."""
+"""From Docs to stance records, article-level stance toward each actor, and per-outlet comparisons of articles."""
 
 from __future__ import annotations
 
 import html
+import itertools
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 from spacy.tokens import Doc
 from tqdm.auto import tqdm
 
-from presslens import stats
+from presslens import paths, stats
 from presslens.stance.context import mention_context, mention_span
 from presslens.stance.scorers import Scorer, get_scorer
 from presslens.stance.targets import Mention, TargetSet, find_mentions, load_targets
 
 METHODS = ("textblob", "model")
 TABLE_KEYS = ["outlet", "target", "voice", "method"]
+#: The article-level aggregation settings chosen on SEESAW train (``presslens train entity-stance``).
+SETTINGS_PATH = paths.MODEL_DIR / "entity_stance.json"
+VOICES = ("own", "quoted", "all")
+
+
+@dataclass(frozen=True)
+class ArticleStanceSettings:
+    """How mention scores become an article's stance toward an actor, and its class.
+
+    ``value``: "score" (P(positive) - P(negative)) or "polarity" (-1 / 0 / +1) of each mention;
+    ``quoted_weight``: weight of a quoted mention beside an own-voice one in the overall stance;
+    ``prior``: neutral pseudo-mentions added to the denominator (few mentions -> closer to neutral);
+    ``negative`` / ``positive``: cut points of the negative / positive class.
+    """
+
+    value: str = "score"
+    quoted_weight: float = 0.5
+    prior: float = 1.0
+    negative: float = -0.1
+    positive: float = 0.1
+
+    def classify(self, stance: float) -> int:
+        """The class (-1, 0, +1) of an article stance."""
+        return -1 if stance < self.negative else (1 if stance > self.positive else 0)
+
+
+def load_settings(path: str | Path = SETTINGS_PATH) -> ArticleStanceSettings:
+    """The recorded aggregation settings, or the defaults when none are recorded."""
+    target = Path(path)
+    if not target.exists():
+        return ArticleStanceSettings()
+    names = {f.name for f in fields(ArticleStanceSettings)}
+    recorded = json.loads(target.read_text(encoding="utf-8"))["settings"]
+    return ArticleStanceSettings(**{k: v for k, v in recorded.items() if k in names})
+
+
+def save_settings(settings: ArticleStanceSettings, path: str | Path, record: Mapping[str, Any]) -> None:
+    """Write the settings (and what they were chosen on) as JSON."""
+    Path(path).write_text(json.dumps({**record, "settings": asdict(settings)}, indent=2) + "\n", encoding="utf-8")
+
+
+def _weighted(values: np.ndarray, weights: np.ndarray, prior: float) -> float:
+    """Weighted mean of mention values with ``prior`` neutral pseudo-mentions (0.0 when nothing weighs)."""
+    total = weights.sum() + prior
+    return float((values * weights).sum() / total) if total > 0 else 0.0
+
+
+def article_stance(mentions: pd.DataFrame, settings: ArticleStanceSettings | None = None,
+                   by: Sequence[str] = ("article_id", "actor")) -> pd.DataFrame:
+    """One row per article × actor × voice (own, quoted, all): stance in [-1, 1], its class and n mentions.
+
+    ``mentions`` holds one scorer's mentions (columns ``by``, ``voice``, ``polarity``, ``score``). Own and
+    quoted voices each average their own mentions; "all" weighs quoted mentions by ``quoted_weight``.
+    """
+    settings = settings or load_settings()
+    keys = list(by)
+    frame = mentions.assign(value=mentions[settings.value].astype(float),
+                            quoted=(mentions["voice"] == "quoted").to_numpy())
+    rows = []
+    for group, part in frame.groupby(keys, sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        values, quoted = part["value"].to_numpy(), part["quoted"].to_numpy()
+        weights = {"own": (~quoted).astype(float), "quoted": quoted.astype(float),
+                   "all": np.where(quoted, settings.quoted_weight, 1.0)}
+        for voice in VOICES:
+            n = int(len(part)) if voice == "all" else int((weights[voice] > 0).sum())
+            if n == 0:
+                continue
+            stance = _weighted(values, weights[voice], settings.prior)
+            rows.append({**dict(zip(keys, group)), "voice": voice, "stance": stance,
+                         "label": settings.classify(stance), "n_mentions": n})
+    return pd.DataFrame(rows, columns=keys + ["voice", "stance", "label", "n_mentions"])
 
 
 def score_mentions(found: Sequence[tuple[str, Doc, Mention]], scorers: Sequence[Scorer]) -> list[dict[str, Any]]:
@@ -143,3 +220,82 @@ def evidence_details(mentions: pd.DataFrame, method: str = "model", k: int = 3) 
         blocks.append(f"<details><summary>{html.escape(outlet)} · {html.escape(target)} · {voice}</summary>"
                       f"<ul>{items}</ul></details>")
     return "\n".join(blocks)
+
+
+ARTICLE_TABLE_KEYS = ["outlet", "actor", "voice"]
+
+
+def with_outlet(stance: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Article stance rows with each article's outlet joined in from the articles table."""
+    if "outlet" in stance:
+        return stance
+    outlets = articles[["id", "outlet"]].rename(columns={"id": "article_id"})
+    return stance.merge(outlets, on="article_id", how="left")
+
+
+def outlet_actor_stance(stance: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet × actor × voice: n articles, mean article stance with a bootstrap interval over articles.
+
+    Also the shares of negative, neutral and positive articles and the small-n flag (n articles < MIN_N).
+    """
+    table = stats.mean_table(stance, ARTICLE_TABLE_KEYS, "stance").rename(columns={"n": "n_articles"})
+    shares = (stance.groupby(ARTICLE_TABLE_KEYS)["label"].value_counts(normalize=True).unstack(fill_value=0.0)
+              .reindex(columns=[-1, 0, 1], fill_value=0.0))
+    shares.columns = ["share_negative", "share_neutral", "share_positive"]
+    mentions = stance.groupby(ARTICLE_TABLE_KEYS)["n_mentions"].sum().rename("n_mentions")
+    table = table.merge(shares.reset_index(), on=ARTICLE_TABLE_KEYS).merge(mentions.reset_index(),
+                                                                             on=ARTICLE_TABLE_KEYS)
+    return table[ARTICLE_TABLE_KEYS + ["n_articles", "n_mentions", "mean", "ci_low", "ci_high", "share_negative",
+                                       "share_neutral", "share_positive", "small_n"]]
+
+
+def _mean_difference(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Difference of means along an axis (the permutation test's statistic)."""
+    return np.mean(first, axis=axis) - np.mean(second, axis=axis)
+
+
+def pairwise_outlet_tests(stance: pd.DataFrame, voice: str = "own", min_articles: int = 3,
+                          n_resamples: int = stats.N_RESAMPLES) -> pd.DataFrame:
+    """Per actor, every pair of outlets with enough articles: difference of mean article stance and its test.
+
+    Two-sided permutation test of the difference of means (articles shuffled between the two outlets), then
+    Benjamini-Hochberg control of the false discovery rate over all pairs of all actors in this voice.
+    """
+    from scipy.stats import false_discovery_control, permutation_test
+
+    part = stance[stance["voice"] == voice]
+    rows = []
+    for actor, cell in part.groupby("actor", sort=True):
+        samples = {outlet: grp["stance"].to_numpy() for outlet, grp in cell.groupby("outlet", sort=True)
+                   if len(grp) >= min_articles}
+        for first, second in itertools.combinations(sorted(samples), 2):
+            x, y = samples[first], samples[second]
+            test = permutation_test((x, y), _mean_difference, permutation_type="independent", vectorized=True,
+                                    n_resamples=n_resamples, alternative="two-sided", random_state=stats.SEED)
+            rows.append({"actor": actor, "voice": voice, "outlet_a": first, "outlet_b": second, "n_a": len(x),
+                         "n_b": len(y), "mean_a": float(x.mean()), "mean_b": float(y.mean()),
+                         "difference": float(x.mean() - y.mean()), "p_value": float(test.pvalue)})
+    table = pd.DataFrame(rows, columns=["actor", "voice", "outlet_a", "outlet_b", "n_a", "n_b", "mean_a", "mean_b",
+                                        "difference", "p_value"])
+    table["p_adjusted"] = false_discovery_control(table["p_value"].to_numpy()) if len(table) else []
+    return table
+
+
+def supported_differences(tests: pd.DataFrame, alpha: float = 0.05) -> list[str]:
+    """Sentences naming each difference the tests support (adjusted p < alpha), then a count of the rest."""
+    supported = tests[tests["p_adjusted"] < alpha].sort_values(["actor", "p_adjusted"], kind="stable")
+    sentences = []
+    for row in supported.itertuples():
+        lower, higher = (row.outlet_a, row.outlet_b) if row.difference < 0 else (row.outlet_b, row.outlet_a)
+        low_mean, high_mean = sorted((row.mean_a, row.mean_b))
+        n_low, n_high = (row.n_a, row.n_b) if row.difference < 0 else (row.n_b, row.n_a)
+        sentences.append(f"{lower} writes more negatively about {row.actor} than {higher} in the {row.voice} voice "
+                         f"(mean article stance {low_mean:+.2f} over {n_low} articles vs {high_mean:+.2f} over "
+                         f"{n_high}; permutation test, FDR-adjusted p = {row.p_adjusted:.3f}).")
+    rest = len(tests) - len(supported)
+    if len(tests) == 0:
+        sentences.append("No pair of outlets has enough articles on a common actor to be tested.")
+    elif rest:
+        sentences.append(f"The other {rest} of {len(tests)} tested outlet pairs show no difference that the "
+                         f"test supports (adjusted p ≥ {alpha}); their means may differ by chance.")
+    return sentences

@@ -1,4 +1,10 @@
-"""Stance targets from ``data/targets.yaml`` and their mentions in a parsed Doc, with voice (own or quoted)."""
+"""Stance targets (a targets file) and actor mentions in a parsed Doc, with voice (own or quoted).
+
+``find_mentions`` finds the targets of a targets file; ``find_actor_mentions`` also emits every salient named
+entity (persons, organisations, countries and their demonyms), so that actors can be discovered corpus-wide
+(:mod:`presslens.stance.actors`). Countries are resolved through the ``countryinfo`` gazetteer: names, other
+spellings, demonyms ("Syrian" -> Syria) and capitals used for the government ("Moscow decided" -> Russia).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import countryinfo
 import yaml
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -20,8 +27,23 @@ TARGETS_FILE = paths.DATA_DIR / "targets.yaml"
 #: NER labels whose entities are looked up in the alias table.
 NER_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC"})
 #: How a mention was found, in order of preference when two overlap with the same extent.
-SOURCES = ("alias", "ner", "speaker")
+SOURCES = ("alias", "ner", "speaker", "entity")
+#: NER labels whose entities are candidate actors (find_actor_mentions).
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: Words dropped from the front of an entity's text before it becomes an actor key ("President Putin").
+HONORIFICS = frozenset({"President", "Prime", "Minister", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.",
+                        "Sen.", "Senator", "Rep.", "Gov.", "Governor", "Gen.", "General", "Secretary", "Chancellor",
+                        "King", "Queen", "Sheikh", "Vice", "Speaker", "Leader", "Chairman", "Foreign"})
 OWN, QUOTED = "own", "quoted"
+#: Words after a surname that are not the surname ("William B. Taylor Jr.").
+NAME_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
+#: Surname particles that writers drop ("al-Assad" -> "Assad").
+PARTICLES = ("al-", "Al-", "el-", "El-", "ad-", "bin ", "ibn ")
+#: Prepositions after which a capital names the place, when a targets file declares none.
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "to", "from", "near", "into", "via", "through", "around", "outside",
+                                   "inside"})
+#: Characters stripped from both ends of an entity's text before it becomes an actor key.
+PUNCTUATION = "\"'“”‘’«»()[]-–—,.:;!? "
 
 
 @dataclass(frozen=True)
@@ -43,6 +65,7 @@ class TargetSet:
     targets: tuple[Target, ...]
     group_members: tuple[tuple[str, tuple[str, ...]], ...] = ()
     locative_prepositions: frozenset[str] = frozenset()
+    dropped: frozenset[str] = frozenset()
 
     @property
     def groups(self) -> dict[str, tuple[str, ...]]:
@@ -83,6 +106,7 @@ class Mention:
     sentence: str
     voice: str = OWN
     speaker: str = ""
+    label: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The mention as a plain record."""
@@ -92,8 +116,9 @@ class Mention:
 def load_targets(path: str | Path | None = None) -> TargetSet:
     """Read a targets file (``data/targets.yaml`` by default)."""
     raw = yaml.safe_load(Path(path or TARGETS_FILE).read_text(encoding="utf-8"))
+    raw["targets"] = raw.get("targets") or {}
     targets = tuple(
-        Target(name=name, kind=entry["kind"], aliases=tuple(entry.get("aliases", ())),
+        Target(name=name, kind=entry.get("kind", "actor"), aliases=tuple(entry.get("aliases", (name,))),
                adjectives=tuple(entry.get("adjectives", ())), metonyms=tuple(entry.get("metonyms", ())),
                note=entry.get("note", ""))
         for name, entry in raw["targets"].items()
@@ -102,7 +127,7 @@ def load_targets(path: str | Path | None = None) -> TargetSet:
     unknown = {m for _, members in groups for m in members} - {t.name for t in targets}
     if unknown:
         raise ValueError(f"groups name unknown targets: {sorted(unknown)}")
-    return TargetSet(targets, groups, frozenset(raw.get("locative_prepositions", ())))
+    return TargetSet(targets, groups, frozenset(raw.get("locative_prepositions", ())), frozenset(raw.get("drop") or ()))
 
 
 @lru_cache(maxsize=8)
@@ -185,7 +210,8 @@ def _is_title(span: Span, kind: str, taken: list[tuple[Span, str]]) -> bool:
 def _is_place(span: Span, kind: str, targets: TargetSet) -> bool:
     """Whether a metonym names the place, not the government (it follows a locative preposition)."""
     head = span.root.head
-    return kind == "metonyms" and span.root.dep_ == "pobj" and head.lower_ in targets.locative_prepositions
+    prepositions = targets.locative_prepositions or LOCATIVE_PREPOSITIONS
+    return kind == "metonyms" and span.root.dep_ == "pobj" and head.lower_ in prepositions
 
 
 def _select(candidates: Iterable[tuple[Span, str, str, str]], targets: TargetSet) -> list[tuple[Span, str, str, str]]:
@@ -220,6 +246,107 @@ def voice_of(start_char: int, end_char: int, attributions: Sequence[Any]) -> tup
             if seg_start <= start_char and end_char <= seg_end:
                 return QUOTED, attribution.speaker or attribution.speaker_mention or "unknown"
     return OWN, ""
+
+
+@lru_cache(maxsize=1)
+def country_gazetteer() -> dict[str, tuple[str, str]]:
+    """Surface -> (country name, alias kind) from ``countryinfo``: names, other spellings, demonyms, capitals."""
+    table: dict[str, tuple[str, str]] = {}
+    names = set()
+    # most populous first, so that a shared demonym or capital ("American") goes to the larger country
+    for country in sorted(countryinfo.all_countries(), key=lambda c: -(c.info().get("population") or 0)):
+        info, name = country.info(), country.name()
+        names.add(name)
+        demonym = info.get("demonym") or ""
+        capitals = info.get("capital") or []
+        for capital in [capitals] if isinstance(capitals, str) else capitals:
+            table.setdefault(capital.removesuffix(" D.C."), (name, "metonyms"))
+        for surface in filter(None, (demonym, demonym + "s" if demonym and not demonym.endswith("s") else "")):
+            table.setdefault(surface, (name, "adjectives"))
+        for surface in [name, *(info.get("altSpellings") or [])]:
+            if surface.isascii() and len(surface) >= 2 and (surface == name or surface not in names):
+                table.setdefault(surface, (name, "aliases"))
+                if surface.isupper() and len(surface) <= 3:
+                    table.setdefault(".".join(surface) + ".", (name, "aliases"))
+    table.update({name: (name, "aliases") for name in names})
+    return table
+
+
+def surname(name: str) -> str:
+    """A person's surname without particles ("Bashar al-Assad" -> "Assad", "William B. Taylor Jr." -> "Taylor")."""
+    words = [w for w in name.split() if w not in NAME_SUFFIXES]
+    last = words[-1] if words else name
+    for particle in PARTICLES:
+        last = last[len(particle):] if last.startswith(particle) and len(last) > len(particle) else last
+    return last
+
+
+def _surname_spans(doc: Doc, found: Sequence[tuple[Span, str, str, str]],
+                   taken: Sequence[Span]) -> list[tuple[Span, str, str, str]]:
+    """(span, full name, "PERSON", "entity") for a bare surname of a person named in full elsewhere in the Doc."""
+    by_surname: dict[str, set[str]] = {}
+    for _, name, kind, _ in found:
+        if kind == "PERSON" and len(name.split()) >= 2:
+            by_surname.setdefault(surname(name), set()).add(name)
+            by_surname.setdefault(name.split()[-1], set()).add(name)
+    spans = [s for s, *_ in found] + list(taken)
+    extra = []
+    for token in doc:
+        names = by_surname.get(token.text)
+        if names and len(names) == 1 and not any(s.start <= token.i < s.end for s in spans):
+            extra.append((doc[token.i:token.i + 1], next(iter(names)), "PERSON", "entity"))
+    return extra
+
+
+def actor_key(text: str) -> str:
+    """An entity's text as an actor key: no leading "the", possessive or honorific titles, single spaces."""
+    words = _normalise(text.strip(PUNCTUATION).replace("`s", "").replace("`", "")).split()
+    while len(words) > 1 and words[0] in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _entity_spans(doc: Doc, taken: Sequence[Span], targets: TargetSet) -> list[tuple[Span, str, str, str]]:
+    """(span, actor, alias kind, "entity") for named entities no target mention covers, countries resolved."""
+    gazetteer = country_gazetteer()
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in ACTOR_LABELS or any(ent.start < o.end and o.start < ent.end for o in taken):
+            continue
+        start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
+        end = ent.end - 1 if ent[-1].tag_ == "POS" else ent.end
+        key = actor_key(ent.text)
+        if start >= end or not any(ch.isalpha() for ch in key):
+            continue
+        country, kind = gazetteer.get(key) or gazetteer.get(key.replace(".", "")) or (key, ent.label_)
+        found.append((doc[start:end], country, kind, "entity"))
+    found += _surname_spans(doc, found, taken)
+    return [c for c in found if not _is_title(c[0], c[2], [(s, n) for s, n, *_ in found] + [(s, "") for s in taken])
+            and not _is_place(c[0], c[2], targets)]
+
+
+def find_actor_mentions(
+    doc: Doc, targets: TargetSet | None = None, attributions: Sequence[Any] | None = None
+) -> list[Mention]:
+    """Target mentions (as :func:`find_mentions`) plus every other person, organisation, country or group entity.
+
+    A non-target entity's ``target`` is its actor key (countries resolved by the gazetteer), ``source`` is
+    "entity" and ``label`` its NER label; :func:`presslens.stance.actors.canonical_actors` merges the variants.
+    """
+    targets = targets or load_targets()
+    attributions = quote_attributions(doc) if attributions is None else attributions
+    mentions = find_mentions(doc, targets, attributions)
+    label_of = {(ent.start_char, ent.end_char): ent.label_ for ent in doc.ents}
+    taken = [doc.char_span(m.start_char, m.end_char, alignment_mode="expand") for m in mentions]
+    for mention in mentions:
+        mention.label = label_of.get((mention.start_char, mention.end_char), "")
+    for span, name, kind, source in _entity_spans(doc, [s for s in taken if s is not None], targets):
+        trace = pl_nlp.evidence(span)
+        voice, speaker = voice_of(span.start_char, span.end_char, attributions)
+        label = next((e.label_ for e in doc.ents if e.start <= span.start and span.end <= e.end), "")
+        mentions.append(Mention(trace["article_id"], name, span.text, span.start_char, span.end_char, source, kind,
+                                trace["sentence_index"], trace["sentence"], voice, speaker, label))
+    return sorted(mentions, key=lambda m: m.start_char)
 
 
 def find_mentions(

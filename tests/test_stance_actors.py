@@ -1,0 +1,176 @@
+"""presslens.stance actors: entity mentions per Doc, canonical actors across articles, outlet comparisons."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from presslens import paths
+from presslens.clean import clean_corpus
+from presslens.corpus import load_with_report
+from presslens.nlp import parse_corpus, parse_texts
+from presslens.stance.actors import canonical_actors, discover_actors, name_variants, rank_actors, surname
+from presslens.stance.aggregate import (
+    ArticleStanceSettings,
+    article_stance,
+    outlet_actor_stance,
+    pairwise_outlet_tests,
+    supported_differences,
+)
+from presslens.stance.targets import TargetSet, actor_key, country_gazetteer, find_actor_mentions, load_targets
+
+ABP = paths.PROJECT_ROOT.parent / "shared" / "bench" / "abp_10k.jsonl.gz"
+needs_bench = pytest.mark.skipif(not ABP.exists(), reason="ABP benchmark not available")
+
+
+@pytest.fixture(scope="module")
+def syria(tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Eight ABP articles (US outlets) that name Assad at least three times, and their actor mentions."""
+    path = tmp_path_factory.mktemp("abp") / "assad.jsonl"
+    with gzip.open(ABP, "rt", encoding="utf-8") as lines:
+        picked = [line for line in lines if len(re.findall(r"\bAssad\b", line)) >= 3][:8]
+    path.write_text("".join(picked), encoding="utf-8")
+    loaded = load_with_report(path)
+    articles = loaded[0] if isinstance(loaded, tuple) else loaded
+    articles, _ = clean_corpus(articles, progress=False)
+    docs = parse_corpus(articles, progress=False)
+    rows = [m.as_dict() for doc in docs.values() for m in find_actor_mentions(doc, TargetSet(()), [])]
+    return articles, pd.DataFrame(rows)
+
+
+def test_gazetteer_resolves_country_names_demonyms_and_capitals():
+    """Countries come from countryinfo: the larger country keeps a shared demonym."""
+    gazetteer = country_gazetteer()
+    assert gazetteer["Syrian"] == ("Syria", "adjectives")
+    assert gazetteer["American"] == ("United States", "adjectives")
+    assert gazetteer["U.S."] == ("United States", "aliases")
+    assert gazetteer["Moscow"] == ("Russia", "metonyms")
+
+
+def test_actor_key_drops_titles_articles_and_possessives():
+    """"President Bashar al-Assad's" is the actor "Bashar al-Assad"."""
+    assert actor_key("President Bashar al-Assad's") == "Bashar al-Assad"
+    assert actor_key("the Kremlin") == "Kremlin"
+
+
+def test_name_variants_cover_surnames_acronyms_and_countries():
+    """Surname without particle, acronym, national institution, a country's spellings and demonym."""
+    assert {"Assad", "Bashar al-Assad"} <= set(name_variants("Bashar al-Assad", "person")["aliases"])
+    assert surname("William B. Taylor Jr.") == "Taylor"
+    assert "NATO" in name_variants("North Atlantic Treaty Organization", "organisation")["aliases"]
+    assert {"Senate"} <= set(name_variants("United States Senate", "organisation")["aliases"])
+    assert "Democrats" in name_variants("Democratic Party", "organisation")["aliases"]
+    us = name_variants("United States", "country")
+    assert "U.S." in us["aliases"] and "American" in us["adjectives"]
+
+
+def test_capital_is_the_government_except_after_a_locative_preposition(nlp):
+    """"Moscow sent troops" is Russia; "talks in Moscow" is the place and no actor mention."""
+    acting, place = parse_texts(["Moscow sent more troops to the border on Monday.",
+                                 "The talks were held in Moscow on Monday."], nlp, progress=False)
+    assert [(m.target, m.alias_kind) for m in find_actor_mentions(acting, TargetSet(()), [])] == [
+        ("Russia", "metonyms")]
+    assert [m.target for m in find_actor_mentions(place, TargetSet(()), []) if m.text == "Moscow"] == []
+
+
+def test_seed_targets_file_mentions_come_with_entities(seed_docs):
+    """Every targets-file mention of find_mentions is kept, and other named entities are added."""
+    doc = next(iter(seed_docs.values()))
+    actors = find_actor_mentions(doc, load_targets(), [])
+    targets = {(m.start_char, m.end_char) for m in actors if m.source != "entity"}
+    entities = [m for m in actors if m.source == "entity"]
+    assert entities and targets
+    assert all(doc.text[m.start_char:m.end_char] == m.text for m in actors)
+    assert not any((m.start_char, m.end_char) in targets for m in entities)
+
+
+@needs_bench
+def test_assad_variants_become_one_actor(syria):
+    """"Bashar al-Assad", "Assad" and "President Assad" are one person, named by a full-name variant."""
+    articles, mentions = syria
+    canonical = canonical_actors(mentions)
+    assad = canonical[canonical["text"].str.contains("Assad") & (canonical["label"] == "PERSON")]
+    assert len(assad) >= 10
+    assert assad["actor"].nunique() == 1
+    assert "Assad" in assad["actor"].iloc[0] and len(assad["actor"].iloc[0].split()) >= 2
+
+
+@needs_bench
+def test_discovery_ranks_actors_by_outlets_and_takes_the_top(syria):
+    """Syria is discovered in most outlets; the top N actors with enough articles become the targets."""
+    articles, mentions = syria
+    chosen, ranking = discover_actors(mentions, articles, top_n=5, min_articles=3)
+    assert ranking["is_target"].sum() == 5
+    top = ranking[ranking["is_target"]]
+    assert "Syria" in set(top["actor"])
+    assert (top["n_articles"] >= 3).all()
+    assert set(chosen["actor"]) == set(top["actor"])
+    assert ranking["n_outlets"].is_monotonic_decreasing
+
+
+@needs_bench
+def test_targets_file_renames_merges_and_drops(syria, tmp_path):
+    """A user file renames an actor through its aliases and drops another."""
+    articles, mentions = syria
+    path = tmp_path / "targets.yaml"
+    path.write_text("targets:\n  Syrian state:\n    kind: country\n    aliases: [Syria]\ndrop: [United States]\n",
+                    encoding="utf-8")
+    chosen, ranking = discover_actors(mentions, articles, path, top_n=5, min_articles=2)
+    assert "Syrian state" in set(ranking["actor"]) and "Syria" not in set(ranking["actor"])
+    assert "United States" not in set(ranking["actor"])
+    assert bool(ranking.set_index("actor").loc["Syrian state", "is_target"])
+
+
+def _stance_rows(means: dict[str, float], n: int = 8) -> pd.DataFrame:
+    """Article stances of one actor: n articles per outlet, the same spread around each outlet's mean."""
+    spread = np.random.default_rng(0).normal(0, 0.1, n)
+    rows = [{"article_id": f"{outlet}-{i}", "outlet": outlet, "actor": "Syria", "voice": "own",
+             "stance": float(np.clip(mean + spread[i], -1, 1)), "label": 0, "n_mentions": 3}
+            for outlet, mean in means.items() for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def test_pairwise_tests_support_a_clear_difference_and_not_a_null_one():
+    """A 0.5 gap over 8 articles each is supported; two outlets drawn around the same mean are not."""
+    stance = _stance_rows({"A": -0.4, "B": 0.1, "C": 0.1})
+    tests = pairwise_outlet_tests(stance, "own", n_resamples=999)
+    by_pair = tests.set_index(["outlet_a", "outlet_b"])
+    assert by_pair.loc[("A", "B"), "p_adjusted"] < 0.05
+    assert by_pair.loc[("B", "C"), "p_adjusted"] > 0.05
+    words = supported_differences(tests)
+    assert any(s.startswith("A writes more negatively about Syria than B") for s in words)
+    assert "1 of 3 tested" in words[-1]
+
+
+def test_article_stance_keeps_voices_apart_and_shrinks_few_mentions():
+    """Own and quoted voices average their own mentions; the prior pulls a single mention toward 0."""
+    mentions = pd.DataFrame({"article_id": ["a"] * 3, "actor": ["X"] * 3, "voice": ["own", "own", "quoted"],
+                             "score": [-0.8, -0.4, 0.9], "polarity": [-1, -1, 1]})
+    settings = ArticleStanceSettings(value="score", quoted_weight=0.0, prior=0.0)
+    stance = article_stance(mentions, settings).set_index("voice")["stance"]
+    assert stance["own"] == pytest.approx(-0.6) and stance["quoted"] == pytest.approx(0.9)
+    assert stance["all"] == pytest.approx(-0.6)
+    shrunk = article_stance(mentions.iloc[:1], ArticleStanceSettings(prior=1.0)).set_index("voice")["stance"]
+    assert shrunk["own"] == pytest.approx(-0.4)
+
+
+def test_outlet_table_uses_articles_as_the_unit():
+    """n is the number of articles, with a bootstrap interval around the mean of article stances."""
+    table = outlet_actor_stance(_stance_rows({"A": -0.4, "B": 0.1}, n=6))
+    row = table.set_index("outlet").loc["A"]
+    assert row["n_articles"] == 6 and row["n_mentions"] == 18
+    assert row["ci_low"] < row["mean"] < row["ci_high"]
+
+
+@needs_bench
+def test_rank_actors_counts_each_mention_once(syria):
+    """The mentions table may repeat a mention per scorer; counts do not."""
+    articles, mentions = syria
+    doubled = pd.concat([mentions.assign(method="model"), mentions.assign(method="textblob")])
+    once = rank_actors(canonical_actors(mentions), dict(zip(articles["id"], articles["outlet"])))
+    twice = rank_actors(canonical_actors(doubled), dict(zip(articles["id"], articles["outlet"])))
+    assert once["n_mentions"].tolist() == twice["n_mentions"].tolist()
