@@ -13,6 +13,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
@@ -29,6 +30,8 @@ UTF8 = "utf-8"
 SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257", "iso8859_15", "iso8859_2")
 #: Below this confidence the chosen encoding is reported as a guess.
 LOW_CONFIDENCE = 0.5
+#: Bytes of non-ASCII lines that plausibility is judged on (the whole text is decoded with the winner).
+SAMPLE_BYTES = 16_384
 #: A single-byte guess is never certain.
 MAX_GUESS_CONFIDENCE = 0.95
 #: Accented letters common in European languages; other non-ASCII Latin letters cost a little.
@@ -37,6 +40,8 @@ COMMON_LATIN |= {char.upper() for char in COMMON_LATIN} | {"İ"}
 #: Non-ASCII punctuation and symbols that are normal in running text.
 TEXT_SYMBOLS = set("“”‘’„‚«»‹›–—…•·€£¥¢°©®™§¶±×÷µ¹²³½¼¾ \u00a0\u00ad")
 WORD = re.compile(r"[^\W\d_]+(?:[^\w\s][^\W\d_]+)*")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+NON_ASCII_TOKEN = re.compile(r"\S*[^\x00-\x7f]\S*")
 # Scripts a letter may belong to (the first word of its Unicode name).
 SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "HEBREW", "ARABIC")
 
@@ -72,6 +77,7 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def script_of(char: str) -> str:
     """The script of a letter (LATIN, CYRILLIC, ...; OTHER when none of SCRIPTS)."""
     name = unicodedata.name(char, "")
@@ -100,24 +106,38 @@ def word_cost(word: str) -> float:
 def implausibility(text: str) -> float:
     """Cost of the non-ASCII characters of a decoded text (0: all plausible)."""
     cost = 0.0
-    for char in text:
-        if not char.isascii() and not char.isalpha() and char not in TEXT_SYMBOLS:
+    for char in NON_ASCII.findall(text):
+        if not char.isalpha() and char not in TEXT_SYMBOLS:
             category = unicodedata.category(char)
             cost += 10 if category[0] == "C" else 2 if category[0] == "S" else 1
-    for match in WORD.finditer(text):
-        cost += word_cost(match.group())
+    for token in NON_ASCII_TOKEN.findall(text):
+        cost += sum(word_cost(word) for word in WORD.findall(token))
     return cost
+
+
+def non_ascii_sample(data: bytes, limit: int = SAMPLE_BYTES) -> bytes:
+    """The lines of ``data`` that hold non-ASCII bytes, up to about ``limit`` bytes (what plausibility is judged on)."""
+    lines, size = [], 0
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            lines.append(line[:limit])
+            size += len(lines[-1]) + 1
+            if size >= limit:
+                break
+    return b"\n".join(lines)
 
 
 def best_single_byte(data: bytes) -> tuple[str, str, float] | None:
     """The most plausible SINGLE_BYTE decoding: (text, encoding, confidence), or None if none decodes."""
-    high = sum(byte >= 0x80 for byte in data) or 1
+    sample = non_ascii_sample(data)
+    high = sum(byte >= 0x80 for byte in sample) or 1
     scored = []
     for order, encoding in enumerate(SINGLE_BYTE):
         try:
-            text = data.decode(encoding)
+            data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        text = sample.decode(encoding)
         scored.append((implausibility(text), order, text, encoding))
     if not scored:
         return None
@@ -129,7 +149,7 @@ def best_single_byte(data: bytes) -> tuple[str, str, float] | None:
         differing = sum(mine != theirs for mine, theirs in zip(text, rival[2])) or 1
         margin = (rival[0] - cost) / differing  # extra cost per character the rival decodes differently
     confidence = max(0.0, 1 - cost / high) * min(1.0, 0.5 + margin)
-    return text, codecs.lookup(encoding).name, round(min(confidence, MAX_GUESS_CONFIDENCE), 2)
+    return data.decode(encoding), codecs.lookup(encoding).name, round(min(confidence, MAX_GUESS_CONFIDENCE), 2)
 
 
 def decode_bytes(data: bytes) -> Decoded:
