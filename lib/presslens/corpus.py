@@ -566,13 +566,15 @@ def check_text(candidate: Candidate, max_chars: int | None, english_only: bool) 
     if "\x00" in text:
         candidate.rejections.append("text contains NUL characters, so it is binary data, not text")
         return
-    if max_chars and len(text) > max_chars:
+    visible = visible_text(text, candidate.source_format)
+    if max_chars and len(visible) > max_chars:
+        what = "the page's text" if candidate.source_format == "html" else "text"
         candidate.rejections.append(
-            f"text has {len(text):,} characters, more than max_chars={max_chars:,}; split the article into parts "
-            "or raise max_chars (spaCy needs about 1 GB of memory per 100,000 characters)"
+            f"{what} has {len(visible):,} characters, more than max_chars={max_chars:,}; split the article into "
+            "parts or raise max_chars (spaCy needs about 1 GB of memory per 100,000 characters)"
         )
         return
-    words = len(WORDS.findall(visible_text(text, candidate.source_format)))
+    words = len(WORDS.findall(visible))
     if words < MIN_WORDS:
         what = "an HTML page with" if candidate.source_format == "html" else "text with"
         candidate.rejections.append(
@@ -581,7 +583,7 @@ def check_text(candidate: Candidate, max_chars: int | None, english_only: bool) 
         )
         return
     check_encoding(candidate)
-    check_language(candidate, english_only)
+    check_language(candidate, visible, english_only)
     if damaged := damage.warning(text):
         candidate.warnings.append(damaged)
 
@@ -597,9 +599,9 @@ def check_encoding(candidate: Candidate) -> None:
     )
 
 
-def check_language(candidate: Candidate, english_only: bool) -> None:
-    """Warn about (or, when ``english_only``, reject) a text that does not read as English."""
-    guess = guess_english(visible_text(candidate.text or "", candidate.source_format))
+def check_language(candidate: Candidate, visible: str, english_only: bool) -> None:
+    """Warn about (or, when ``english_only``, reject) a text whose visible part does not read as English."""
+    guess = guess_english(visible)
     if guess.english is not False:
         return
     candidate.reads_english = False
