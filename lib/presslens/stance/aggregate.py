@@ -267,7 +267,7 @@ def pairwise_outlet_tests(stance: pd.DataFrame, voice: str = "own", min_articles
     rows = []
     for actor, cell in part.groupby("actor", sort=True):
         samples = {outlet: grp["stance"].to_numpy() for outlet, grp in cell.groupby("outlet", sort=True)
-                   if len(grp) >= min_articles}
+                   if len(grp) >= max(min_articles, 2)}
         for first, second in itertools.combinations(sorted(samples), 2):
             x, y = samples[first], samples[second]
             test = permutation_test((x, y), _mean_difference, permutation_type="independent", vectorized=True,
@@ -299,3 +299,60 @@ def supported_differences(tests: pd.DataFrame, alpha: float = 0.05) -> list[str]
         sentences.append(f"The other {rest} of {len(tests)} tested outlet pairs show no difference that the "
                          f"test supports (adjusted p ≥ {alpha}); their means may differ by chance.")
     return sentences
+
+
+def with_quote_speakers(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Mentions whose ``quote_id`` names a quote: quoted voice, with that quote's canonical (corpus-wide) speaker."""
+    if "quote_id" not in mentions or quotes.empty:
+        return mentions
+    speaker_of = {(a, q): s or "unknown"
+                  for a, q, s in zip(quotes["article_id"], quotes["quote_id"], quotes["speaker"])}
+    keys = list(zip(mentions["article_id"], mentions["quote_id"].fillna("")))
+    quoted = [bool(q) and (a, q) in speaker_of for a, q in keys]
+    return mentions.assign(voice=np.where(quoted, "quoted", "own"),
+                           speaker=[speaker_of[k] if flag else "" for k, flag in zip(keys, quoted)])
+
+
+def article_heatmap_frames(table: pd.DataFrame, voice: str, actors: Sequence[str] | None = None
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outlet × actor mean article stance and cell labels ("mean / [low, high] / n articles", * for small n)."""
+    part = table[table["voice"] == voice]
+    if actors is not None:
+        part = part[part["actor"].isin(actors)]
+    values = part.pivot(index="outlet", columns="actor", values="mean")
+    labels = part.assign(label=[_article_label(row) for row in part.itertuples()]).pivot(
+        index="outlet", columns="actor", values="label")
+    order = [a for a in (actors or part.groupby("actor")["n_articles"].sum().sort_values(ascending=False).index)
+             if a in values.columns]
+    return values.reindex(columns=order), labels.reindex(columns=order).fillna("")
+
+
+def _article_label(row: Any) -> str:
+    """A heatmap cell's text: mean, interval (when n allows) and n articles, with a mark for small n."""
+    if row.small_n or np.isnan(row.ci_low):
+        return f"{row.mean:+.2f}\nn={row.n_articles}*"
+    return f"{row.mean:+.2f}\n[{row.ci_low:+.1f},{row.ci_high:+.1f}]\nn={row.n_articles}"
+
+
+def corpus_caveats(stance: pd.DataFrame, ranking: pd.DataFrame, articles: pd.DataFrame,
+                   min_articles: int) -> list[str]:
+    """Caveats computed from this corpus: articles per outlet, thin actors, quoted share, unmatched articles."""
+    per_outlet = articles.groupby("outlet")["id"].nunique().sort_values(kind="stable")
+    small = per_outlet[per_outlet < stats.MIN_N]
+    notes = [f"{len(per_outlet)} outlets with {per_outlet.min()}–{per_outlet.max()} articles each"
+             + (f"; {len(small)} with fewer than {stats.MIN_N} ({', '.join(small.index[:8])}"
+                f"{', ...' if len(small) > 8 else ''}): their cells describe those articles only." if len(small)
+                else ".")]
+    thin = ranking[~ranking["is_target"] & (ranking["n_articles"] < min_articles)
+                   & (ranking["n_mentions"] >= 2 * min_articles)]
+    if len(thin):
+        notes.append(f"{len(thin)} actors are mentioned often but in fewer than {min_articles} articles and are "
+                     f"left out: {', '.join(thin['actor'].head(8))}.")
+    own = stance[stance["voice"] == "own"]
+    quoted = stance[stance["voice"] == "quoted"]
+    notes.append(f"{len(own)} article × actor pairs have own-voice mentions, {len(quoted)} have quoted ones; "
+                 f"cells with fewer than {stats.MIN_N} articles are marked * and enter no comparison by eye.")
+    no_actor = set(articles["id"]) - set(stance["article_id"])
+    if no_actor:
+        notes.append(f"{len(no_actor)} of {len(articles)} articles mention none of the chosen actors.")
+    return notes

@@ -38,6 +38,8 @@ from presslens.stance.scorers import get_scorer
 from presslens.stance.targets import Target, TargetSet, find_mentions, quote_attributions
 
 SEESAW = paths.EVAL_DIR / "seesaw"
+#: The recorded evaluation results that the model card and notebook 02 read.
+EVAL_RECORD = paths.MODEL_DIR / "entity_stance.eval.json"
 #: SEESAW's 7-point scale as numbers (Unknown is skipped).
 SCALE = {"Very Negative": -3, "Negative": -2, "Slightly Negative": -1, "Neutral": 0,
          "Slightly Positive": 1, "Positive": 2, "Very Positive": 3}
@@ -237,9 +239,32 @@ def evaluate(data: Path, split: str, method: str = "model", stories: int | None 
     if predictions:
         write_predictions(predictions, rows)
     all_neutral = scores(rows.assign(stance=0.0), settings)
+    measured = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in scores(rows, settings).items()}
     return {"data": str(data), "split": split, "method": method, "settings": asdict(settings),
-            **scores(rows, settings), "n_mentions": len(mentions),
+            **measured, "n_mentions": len(mentions),
             "all_neutral": {k: all_neutral[k] for k in ("macro_f1", "ranking_accuracy")}}
+
+
+def record_result(path: Path, result: dict[str, Any]) -> None:
+    """Add one evaluation result to a recorded-evaluations JSON file, under its split and method."""
+    recorded = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    recorded[f"{result['split']}/{result['method']}"] = {**result, "data": Path(result["data"]).name}
+    path.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+QUALITY_COLUMNS = ["macro_f1", "macro_f1_org_gpe", "ranking_accuracy", "ranking_accuracy_org_gpe", "ranking_pairs",
+                   "ranking_pairs_org_gpe", "coverage", "n_labelled", "n_stories"]
+
+
+def quality_table(path: Path = EVAL_RECORD) -> pd.DataFrame:
+    """The recorded SEESAW results, one row per split and method, beside the all-neutral reference."""
+    recorded = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = []
+    for key, result in sorted(recorded.items()):
+        split, method = key.split("/")
+        rows.append({"split": split, "method": method, **{c: result.get(c) for c in QUALITY_COLUMNS},
+                     "all_neutral_macro_f1": result["all_neutral"]["macro_f1"]})
+    return pd.DataFrame(rows).round(3)
 
 
 def tune(gold: pd.DataFrame, mentions: pd.DataFrame) -> tuple[ArticleStanceSettings, list[dict[str, Any]]]:
@@ -286,13 +311,18 @@ def _add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--predictions", type=output_path, help="write JSONL predictions here")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--settings", type=existing_path, default=SETTINGS_PATH, help="aggregation settings JSON")
+    parser.add_argument("--record", type=output_path, default=None,
+                        help=f"add the result to this JSON file (the recorded one is {EVAL_RECORD.name})")
     _add_common(parser)
 
 
 def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     """Run ``presslens eval entity-stance``."""
-    return evaluate(args.data, args.split, args.method, args.stories, args.predictions, args.scored_mentions,
-                    load_settings(args.settings), args.model)
+    result = evaluate(args.data, args.split, args.method, args.stories, args.predictions, args.scored_mentions,
+                      load_settings(args.settings), args.model)
+    if args.record:
+        record_result(args.record, result)
+    return result
 
 
 def _add_train_arguments(parser: argparse.ArgumentParser) -> None:

@@ -298,6 +298,16 @@ def _surname_spans(doc: Doc, found: Sequence[tuple[Span, str, str, str]],
     return extra
 
 
+def _stem_country(key: str) -> tuple[str, str] | None:
+    """A demonym the gazetteer lacks that is its country's name minus a short ending ("Kazakh", "Uzbek")."""
+    if " " in key or len(key) < 5 or not key[:1].isupper():
+        return None
+    for surface, (country, kind) in country_gazetteer().items():
+        if kind == "aliases" and surface == country and surface.startswith(key) and len(surface) - len(key) <= 5:
+            return (country, "adjectives")
+    return None
+
+
 def actor_key(text: str) -> str:
     """An entity's text as an actor key: no leading "the", possessive or honorific titles, single spaces."""
     words = _normalise(text.strip(PUNCTUATION).replace("`s", "").replace("`", "")).split()
@@ -318,7 +328,8 @@ def _entity_spans(doc: Doc, taken: Sequence[Span], targets: TargetSet) -> list[t
         key = actor_key(ent.text)
         if start >= end or not any(ch.isalpha() for ch in key):
             continue
-        country, kind = gazetteer.get(key) or gazetteer.get(key.replace(".", "")) or (key, ent.label_)
+        country, kind = (gazetteer.get(key) or gazetteer.get(key.replace(".", "")) or _stem_country(key)
+                         or (key, ent.label_))
         found.append((doc[start:end], country, kind, "entity"))
     found += _surname_spans(doc, found, taken)
     return [c for c in found if not _is_title(c[0], c[2], [(s, n) for s, n, *_ in found] + [(s, "") for s in taken])
