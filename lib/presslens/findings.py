@@ -43,8 +43,11 @@ class OutletSection:
     articles: int
     findings: list[Line] = field(default_factory=list)
     frames: list[Line] = field(default_factory=list)
+    stance: list[Line] = field(default_factory=list)
     voices: list[Line] = field(default_factory=list)
     conflicts: list[Line] = field(default_factory=list)
+    #: What each empty part says: nothing found, or the analysis did not run in this report.
+    empty: dict[str, str] = field(default_factory=dict)
 
 
 def read_table(run_dir: Path, name: str) -> pd.DataFrame:
@@ -102,8 +105,17 @@ def frame_lines(profile: pd.DataFrame, outlet: str) -> list[Line]:
             for row in rows.itertuples() if row.share > 0]
 
 
-def voice_lines(top: pd.DataFrame, voices: pd.DataFrame, outlet: str) -> list[Line]:
-    """Whom an outlet quotes: its most quoted speakers and its largest speaker category (description)."""
+def stance_lines(stance: pd.DataFrame, outlet: str) -> list[Line]:
+    """An outlet's own-voice stance toward its most mentioned targets, by the classifier (description)."""
+    own = stance[(stance["outlet"] == outlet) & (stance["voice"] == "own") & (stance["method"] == "model")]
+    return [Line(f"{row.target}: mean polarity {row.mean:+.2f} (−1 negative, +1 positive)",
+                 f"{row.n} mentions, {row.n_articles} article(s)", interval(row.ci_low, row.ci_high),
+                 "html/02-stance.html")
+            for row in own.sort_values(["n", "target"], ascending=[False, True]).head(TOP).itertuples()]
+
+
+def voice_lines(top: pd.DataFrame, voices: pd.DataFrame, kinds: pd.DataFrame, outlet: str) -> list[Line]:
+    """Whom an outlet quotes and how: most quoted speakers, largest speaker category, kinds of quote (description)."""
     lines = [Line(f"{row.speaker} ({row.speaker_category}): {row.quotes} attribution(s)", f"{row.n} attributions",
                   "–", "html/03-quotes.html")
              for row in top[top["outlet"] == outlet].head(TOP).itertuples()] if not top.empty else []
@@ -112,6 +124,10 @@ def voice_lines(top: pd.DataFrame, voices: pd.DataFrame, outlet: str) -> list[Li
         for row in mine.head(1).itertuples():
             lines.append(Line(f"largest speaker category: {row.speaker_category}, {row.share:.0%} of attributions",
                               f"{row.n} attributions", interval(row.ci_low, row.ci_high), "html/03-quotes.html"))
+    if not kinds.empty:
+        for row in kinds[kinds["outlet"] == outlet].sort_values("kind").itertuples():
+            lines.append(Line(f"{row.kind} quotes: {row.share:.0%} of attributions", f"{row.n} attributions",
+                              interval(row.ci_low, row.ci_high), "html/03-quotes.html"))
     return lines
 
 
@@ -146,10 +162,20 @@ def outlet_sections(run_dir: Path) -> list[OutletSection]:
         for outlet, lines in source.items():
             found.setdefault(outlet, []).extend(lines)
     top, voices = read_table(run_dir, "top_speakers"), read_table(run_dir, "voices_by_outlet")
-    conflicts = read_table(run_dir, "conflicts")
+    conflicts, kinds = read_table(run_dir, "conflicts"), read_table(run_dir, "kinds_by_outlet")
+    ran = {name: (run_dir / "tables" / f"{table}.csv").exists() for name, table in
+           (("frames", "frames_outlet_profile"), ("stance", "stance_outlet_target"), ("voices", "quotes"),
+            ("conflicts", "conflicts"))}
+    empty = {"findings": "No difference from another outlet is supported at this corpus size.",
+             "frames": "No frame cues found.", "stance": "No mentions of a target in the outlet's own voice.",
+             "voices": "No attributed speakers found.",
+             "conflicts": "No conflicting dates involving this outlet."}
+    empty |= {name: "Not available: this analysis did not run in this report." for name, done in ran.items()
+              if not done and name in empty}
     return [OutletSection(row.outlet, int(row.articles), found.get(row.outlet, []),
                           frame_lines(profile, row.outlet) if not profile.empty else [],
-                          voice_lines(top, voices, row.outlet), conflict_lines(conflicts, row.outlet))
+                          stance_lines(stance, row.outlet) if not stance.empty else [],
+                          voice_lines(top, voices, kinds, row.outlet), conflict_lines(conflicts, row.outlet), empty)
             for row in outlets.itertuples()]
 
 
