@@ -412,8 +412,9 @@ def test_internal_errors_are_one_line_and_debug_shows_the_traceback(capsys, monk
     monkeypatch.setattr(check, "run", broken)
     code, lines = run_cli(["check", str(paths.DATA_DIR)], capsys)
     assert_one_line_error(code, lines, 1, "RuntimeError: something inside broke")
-    with pytest.raises(RuntimeError):
-        cli.main(["--debug", "check", str(paths.DATA_DIR)])
+    for argv in (["--debug", "check", str(paths.DATA_DIR)], ["check", str(paths.DATA_DIR), "--debug"]):
+        with pytest.raises(RuntimeError):
+            cli.main(argv)
 
 
 # ------------------------------------------------------------------ 4. parameters validated before any notebook

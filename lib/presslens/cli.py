@@ -140,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``presslens`` console script: one line per error, tracebacks only with --debug."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    argv = [argv[0], *(word for word in argv[1:] if word != "--debug")] if argv else argv  # --debug anywhere
     verb = next((word for word in argv if not word.startswith("-")), "")
     try:
         args = build_parser().parse_args(argv)
