@@ -156,3 +156,21 @@ def test_caveats_are_computed_from_the_corpus() -> None:
     assert "1 known only to the month, 1 unknown" in text
     assert "marked as not English (b1)" in text and "(B) are marked as translated" in text
     assert "1 loaded with warnings, 1 rejected" in text
+
+
+def test_findings_take_the_analyses_own_tests() -> None:
+    tests = pd.DataFrame([
+        {"actor": "Actor X", "voice": "own", "outlet_a": "A", "outlet_b": "B", "n_a": 12, "n_b": 9, "mean_a": -0.4,
+         "mean_b": 0.2, "difference": -0.6, "p_value": 0.001, "p_adjusted": 0.004},
+        {"actor": "Actor Y", "voice": "own", "outlet_a": "A", "outlet_b": "B", "n_a": 12, "n_b": 9, "mean_a": 0.1,
+         "mean_b": 0.0, "difference": 0.1, "p_value": 0.3, "p_adjusted": 0.6}])
+    stance = findings.stance_findings(tests)
+    assert [line.text.split(" (")[0] for line in stance["A"]] == ["writes more negatively about Actor X than B"]
+    assert stance["B"][0].n == "9 vs 12 articles" and len(stance["B"]) == 1
+    frames = pd.DataFrame([
+        {"outlet": "A", "frame": "Economic", "n_articles": 8, "n_rest": 20, "mean": 0.6, "mean_rest": 0.3,
+         "difference": 0.3, "ci_low": 0.1, "ci_high": 0.5, "p_adjusted": 0.02, "supported": "True"},
+        {"outlet": "B", "frame": "Economic", "n_articles": 7, "n_rest": 21, "mean": 0.3, "mean_rest": 0.4,
+         "difference": -0.1, "ci_low": -0.3, "ci_high": 0.1, "p_adjusted": 0.4, "supported": "False"}])
+    found = findings.frame_findings(frames)
+    assert list(found) == ["A"] and found["A"][0].text.startswith("carries Economic more than the other outlets")

@@ -1,8 +1,10 @@
 """The findings page: each outlet across all analyses, read from a run's ``tables/*.csv``.
 
-A *finding* is a difference between two outlets that the interval test supports: both 95% intervals rest on at
-least ``stats.MIN_N`` observations and articles, and they do not overlap. Everything else (an outlet's leading
-frames, whom it quotes, its timeline conflicts) is shown as *description*, with its n and interval.
+A *finding* is a difference that a test over articles supports: the analyses' own tests for frames
+(``frames_differences``) and stance (``stance_outlet_differences``), both with false-discovery-rate control, and
+non-overlapping 95% intervals resting on at least ``stats.MIN_N`` articles for the share of evaluative reporting
+verbs. Everything else (an outlet's leading frames and actors, whom it quotes, its timeline conflicts) is shown
+as *description*, with its n and interval.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ TEMPLATE = Path(__file__).parent / "resources" / "findings.html.j2"
 #: How many frames, speakers and conflicts each outlet's section lists.
 TOP = 3
 MAX_CONFLICTS = 5
-#: The test every finding passes, in words (shown on the page).
-TEST_RULE = (f"Two outlets are said to differ only when both 95% intervals rest on at least {stats.MIN_N} "
-             f"observations from at least {stats.MIN_N} articles and the intervals do not overlap; everything else "
-             "is description.")
+#: Adjusted p-values below this make a tested difference a finding.
+ALPHA = 0.05
+#: The tests every finding passes, in words (shown on the page).
+TEST_RULE = ("A difference is stated only when a test over articles supports it: frames, each outlet against the "
+             "other outlets (Welch t-test); stance, each pair of outlets (permutation test); both with "
+             f"Benjamini-Hochberg adjusted p < {ALPHA}. For evaluative reporting verbs, two outlets differ when "
+             f"both 95% intervals rest on at least {stats.MIN_N} articles and do not overlap. Everything else is "
+             "description.")
 
 
 @dataclass
@@ -97,21 +103,59 @@ def differences(table: pd.DataFrame, by: list[str], value: str, n_column: str, a
     return found
 
 
+def frame_measure(profile: pd.DataFrame) -> str:
+    """The profile's article-level frame measure: the classifier's probability, else the cue share."""
+    return "classifier_probability" if "classifier_probability" in profile else "cue_share"
+
+
 def frame_lines(profile: pd.DataFrame, outlet: str) -> list[Line]:
-    """An outlet's leading frames by share of sentences, with n and interval (description)."""
-    rows = profile[profile["outlet"] == outlet].sort_values("share", ascending=False).head(TOP)
-    return [Line(f"{row.frame.replace('_', ' ')}: {row.share:.0%} of sentences", f"{row.n_sentences} sentences, "
-                 f"{row.n_articles} article(s)", interval(row.ci_low, row.ci_high), "html/01-framing.html")
-            for row in rows.itertuples() if row.share > 0]
+    """An outlet's leading frames by the mean of the article-level measure, with n and interval (description)."""
+    measure = frame_measure(profile)
+    words = "mean classifier probability" if measure == "classifier_probability" else "mean share of cue sentences"
+    rows = profile[profile["outlet"] == outlet].sort_values(measure, ascending=False).head(TOP)
+    return [Line(f"{row['frame'].replace('_', ' ')}: {words} {row[measure]:.2f}", f"{row['n_articles']} article(s)",
+                 interval(row[f"{measure}_ci_low"], row[f"{measure}_ci_high"]), "html/01-framing.html")
+            for _, row in rows.iterrows() if row[measure] > 0]
+
+
+def frame_findings(differences: pd.DataFrame) -> dict[str, list[Line]]:
+    """Per outlet: the frames it carries more or less than the other outlets, where the test supports it."""
+    found: dict[str, list[Line]] = {}
+    if differences.empty:
+        return found
+    for row in differences[differences["supported"].map(_flag)].itertuples():
+        found.setdefault(row.outlet, []).append(Line(
+            f"carries {row.frame.replace('_', ' ')} {'more' if row.difference > 0 else 'less'} than the other outlets "
+            f"(mean {row.mean:.2f} vs {row.mean_rest:.2f}, difference {row.difference:+.2f}; "
+            f"adjusted p = {row.p_adjusted:.3g})", f"{row.n_articles} vs {row.n_rest} articles",
+            f"{interval(row.ci_low, row.ci_high)} (difference)", "html/01-framing.html"))
+    return found
+
+
+def stance_findings(tests: pd.DataFrame) -> dict[str, list[Line]]:
+    """Per outlet: the actors on which it differs from another outlet, where the permutation test supports it."""
+    found: dict[str, list[Line]] = {}
+    if tests.empty:
+        return found
+    for row in tests[tests["p_adjusted"] < ALPHA].itertuples():
+        for outlet, other, mine, theirs, n_mine, n_theirs in (
+                (row.outlet_a, row.outlet_b, row.mean_a, row.mean_b, row.n_a, row.n_b),
+                (row.outlet_b, row.outlet_a, row.mean_b, row.mean_a, row.n_b, row.n_a)):
+            side = "more negatively" if mine < theirs else "more positively"
+            found.setdefault(outlet, []).append(Line(
+                f"writes {side} about {row.actor} than {other} ({row.voice} voice; mean article stance {mine:+.2f} "
+                f"vs {theirs:+.2f}; adjusted p = {row.p_adjusted:.3g})", f"{n_mine} vs {n_theirs} articles", "–",
+                "html/02-stance.html"))
+    return found
 
 
 def stance_lines(stance: pd.DataFrame, outlet: str) -> list[Line]:
-    """An outlet's own-voice stance toward its most mentioned targets, by the classifier (description)."""
-    own = stance[(stance["outlet"] == outlet) & (stance["voice"] == "own") & (stance["method"] == "model")]
-    return [Line(f"{row.target}: mean polarity {row.mean:+.2f} (−1 negative, +1 positive)",
-                 f"{row.n} mentions, {row.n_articles} article(s)", interval(row.ci_low, row.ci_high),
+    """An outlet's own-voice stance toward the actors it covers in most articles (description)."""
+    own = stance[(stance["outlet"] == outlet) & (stance["voice"] == "own")]
+    return [Line(f"{row.actor}: mean article stance {row.mean:+.2f} (−1 negative, +1 positive)",
+                 f"{row.n_articles} article(s), {row.n_mentions} mentions", interval(row.ci_low, row.ci_high),
                  "html/02-stance.html")
-            for row in own.sort_values(["n", "target"], ascending=[False, True]).head(TOP).itertuples()]
+            for row in own.sort_values(["n_articles", "actor"], ascending=[False, True]).head(TOP).itertuples()]
 
 
 def voice_lines(top: pd.DataFrame, voices: pd.DataFrame, kinds: pd.DataFrame, outlet: str) -> list[Line]:
@@ -146,17 +190,14 @@ def outlet_sections(run_dir: Path) -> list[OutletSection]:
     """One section per outlet of the run, with its findings and descriptions."""
     outlets = read_table(run_dir, "corpus_outlets")
     profile = read_table(run_dir, "frames_outlet_profile")
-    stance = read_table(run_dir, "stance_outlet_target")
+    stance = read_table(run_dir, "stance_outlet_actor")
     evaluative = read_table(run_dir, "evaluative_share_by_outlet")
     found: dict[str, list[Line]] = {}
     sources = [
-        differences(profile, ["frame"], "share", "n_sentences", "n_articles", "share of sentences framed {}",
-                    "html/01-framing.html"),
-        differences(stance[stance["method"] == "model"] if not stance.empty else stance, ["target", "voice"],
-                    "mean", "n", "n_articles", "stance toward {} ({} voice)", "html/02-stance.html"),
+        frame_findings(read_table(run_dir, "frames_differences")),
+        stance_findings(read_table(run_dir, "stance_outlet_differences")),
         differences(evaluative.assign(group="all"), ["group"], "share", "n", "n_articles",
-                    "share of evaluative reporting verbs", "html/03-quotes.html")
-        if not evaluative.empty else {},
+                    "share of evaluative reporting verbs", "html/03-quotes.html") if not evaluative.empty else {},
     ]
     for source in sources:
         for outlet, lines in source.items():
@@ -164,7 +205,7 @@ def outlet_sections(run_dir: Path) -> list[OutletSection]:
     top, voices = read_table(run_dir, "top_speakers"), read_table(run_dir, "voices_by_outlet")
     conflicts, kinds = read_table(run_dir, "conflicts"), read_table(run_dir, "kinds_by_outlet")
     ran = {name: (run_dir / "tables" / f"{table}.csv").exists() for name, table in
-           (("frames", "frames_outlet_profile"), ("stance", "stance_outlet_target"), ("voices", "quotes"),
+           (("frames", "frames_outlet_profile"), ("stance", "stance_outlet_actor"), ("voices", "quotes"),
             ("conflicts", "conflicts"))}
     empty = {"findings": "No difference from another outlet is supported at this corpus size.",
              "frames": "No frame cues found.", "stance": "No mentions of a target in the outlet's own voice.",
