@@ -201,15 +201,31 @@ def test_english_only_rejects_text_that_is_not_english(tmp_path):
 
 
 # ------------------------------------------------------------------------ 6, 7, 8, 10, 12, 13: input structure
-def test_truncated_jsonl_gz_keeps_the_records_before_the_cut(tmp_path):
-    noise = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(40)]  # keeps the lines incompressible
-    lines = "".join(json.dumps({"id": f"r{n}", "text": ENGLISH + noise[n]}) + "\n" for n in range(40)).encode()
-    whole = gzip.compress(lines)
-    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+def jsonl_lines(count: int) -> bytes:
+    """JSON Lines of ``count`` English records, each with some incompressible noise."""
+    noise = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(count)]
+    return "".join(json.dumps({"id": f"r{n}", "text": ENGLISH * 3 + noise[n]}) + "\n" for n in range(count)).encode()
+
+
+@pytest.mark.parametrize("damage", ["cut", "zeroed"])
+def test_truncated_or_damaged_jsonl_gz_keeps_the_records_before_the_damage(tmp_path, damage):
+    whole = bytearray(gzip.compress(jsonl_lines(400)))
+    if damage == "cut":
+        whole = whole[: len(whole) // 2]
+    else:
+        whole[len(whole) // 2:len(whole) // 2 + 64] = bytes(64)
+    (tmp_path / "cut.jsonl.gz").write_bytes(bytes(whole))
     articles, report = load_with_report(tmp_path / "cut.jsonl.gz")
-    assert 5 < len(articles) < 40 and list(articles["id"]) == [f"r{n}" for n in range(len(articles))]
+    assert 50 < len(articles) < 400 and list(articles["id"]) == [f"r{n}" for n in range(len(articles))]
     last = report.iloc[-1]
     assert last["record"] == "cut.jsonl.gz:end" and last["status"] == "rejected" and "truncated" in last["reason"]
+
+
+def test_multi_member_gzip_is_read_whole(tmp_path):
+    lines = jsonl_lines(20)
+    (tmp_path / "two.jsonl.gz").write_bytes(gzip.compress(lines[:1000]) + gzip.compress(lines[1000:]))
+    articles, report = load_with_report(tmp_path / "two.jsonl.gz")
+    assert len(articles) == 20 and set(report["status"]) == {"loaded"}
 
 
 @pytest.mark.parametrize(

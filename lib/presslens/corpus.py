@@ -48,6 +48,8 @@ MAX_CHARS = 300_000
 MIN_WORDS = 5
 #: Delimiters a manifest or table may use instead of commas, tried when the header has no comma.
 OTHER_DELIMITERS = (";", "\t", "|")
+#: Bytes of a gzip file inflated at a time (so that a damaged stream keeps what came before the damage).
+GZIP_CHUNK = 1 << 12
 #: Closest-name cutoff (difflib ratio) for mapping a misspelt column name.
 COLUMN_NAME_CUTOFF = 0.8
 HTML_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*|!DOCTYPE|!--|/[a-zA-Z][\w:-]*)[^>]{0,2000}>", re.IGNORECASE)
@@ -103,15 +105,28 @@ class Candidate:
 
 # ----------------------------------------------------------------------------------------------- reading
 def gunzip(data: bytes, path: Path) -> tuple[bytes, bool]:
-    """The decompressed bytes of a gzip file and whether the file is truncated (what could be read is kept)."""
-    if not data.startswith(b"\x1f\x8b"):
+    """The decompressed bytes of a (multi-member) gzip file and whether it is cut short or damaged part-way;
+    what could be read before the cut is kept."""
+    magic = b"\x1f\x8b"
+    if not data.startswith(magic):
         raise CorpusError(f"{path} is not a gzip file although its name ends in .gz", hint="rename or recompress it")
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        out = inflater.decompress(data)
-    except zlib.error as error:
-        raise CorpusError(f"{path} is a damaged gzip file ({error})", hint="recompress or re-download it") from error
-    return out, not inflater.eof
+    out: list[bytes] = []
+    rest = data
+    while rest.startswith(magic):
+        inflater, position = zlib.decompressobj(wbits=31), 0
+        try:
+            while not inflater.eof and position < len(rest):
+                out.append(inflater.decompress(rest[position:position + GZIP_CHUNK]))
+                position += GZIP_CHUNK
+        except zlib.error as error:
+            if not any(out):
+                raise CorpusError(f"{path} is a damaged gzip file ({error})",
+                                  hint="recompress or re-download it") from error
+            return b"".join(out), True
+        if not inflater.eof:
+            return b"".join(out), True
+        rest = inflater.unused_data + rest[position:]
+    return b"".join(out), False
 
 
 def read_text_file(path: Path) -> tuple[str, Decoded, bool]:
