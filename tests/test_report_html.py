@@ -174,3 +174,11 @@ def test_findings_take_the_analyses_own_tests() -> None:
          "difference": -0.1, "ci_low": -0.3, "ci_high": 0.1, "p_adjusted": 0.4, "supported": "False"}])
     found = findings.frame_findings(frames)
     assert list(found) == ["A"] and found["A"][0].text.startswith("carries Economic more than the other outlets")
+
+
+def test_no_notebook_names_the_seed_outlets() -> None:
+    outlets = set(pd.read_csv(paths.MANIFEST)["outlet"].dropna())
+    assert len(outlets) >= 3
+    for notebook in runner.notebook_paths():
+        text = "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells)
+        assert not [outlet for outlet in outlets if outlet in text], notebook.name
