@@ -89,23 +89,24 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float
 
 
 def outlet_name_terms(outlets: list[str]) -> set[str]:
-    """The lower-cased words of the outlets' names ("Al Jazeera" -> al, jazeera): never distinctive vocabulary."""
-    return {word for outlet in outlets for word in re.findall(r"[a-z]+", str(outlet).lower()) if len(word) > 1}
+    """The lower-cased words of the outlets' names ("Al Jazeera" -> jazeera): not an outlet's distinctive vocabulary."""
+    return {word for outlet in outlets for word in re.findall(r"[a-z]+", str(outlet).lower()) if len(word) > 2}
 
 
-def repeated_sentence_terms(sentences: pd.DataFrame, articles: pd.DataFrame, min_articles: int = 3) -> set[str]:
-    """Lower-cased words of sentences repeated verbatim in at least ``min_articles`` articles of one outlet.
+def repeated_sentence_terms(sentences: pd.DataFrame, articles: pd.DataFrame, min_articles: int = 3
+                            ) -> set[tuple[str, str]]:
+    """(outlet, word) pairs of boilerplate: words mostly found in lines an outlet repeats in ``min_articles`` articles.
 
-    Such lines are boilerplate (sign-ups, credits, "READ MORE"); a word counts only if most of the outlet's
-    sentences holding it are repeated lines.
+    Lines repeated verbatim (digits aside) across an outlet's articles are sign-ups, credits, "READ MORE" or photo
+    captions; a word is left out for that outlet when most of its sentences holding it are such lines.
     """
-    table = with_outlet(sentences[["article_id", "text"]], articles)
-    table = table.assign(key=table["text"].str.strip().str.lower())
+    table = with_outlet(sentences[["article_id", "text"]], articles).dropna(subset=["outlet"])
+    table = table.assign(key=table["text"].str.strip().str.lower().str.replace(r"\d+", "#", regex=True))
     spread = table.groupby(["outlet", "key"])["article_id"].transform("nunique")
     words = table.assign(word=table["key"].str.findall(r"[a-z]+"), repeated=spread >= min_articles).explode("word")
     words = words.dropna(subset=["word"]).drop_duplicates(["article_id", "key", "word"])
     share = words.groupby(["outlet", "word"])["repeated"].agg(["mean", "sum"])
-    return set(share[(share["mean"] > 0.5) & (share["sum"] >= min_articles)].index.get_level_values("word"))
+    return set(share[(share["mean"] > 0.5) & (share["sum"] >= min_articles)].index)
 
 
 def first_use(sentences: pd.DataFrame, term: str) -> dict[str, object]:
@@ -125,19 +126,19 @@ def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentence
                       top: int = 15, min_count: int = 2) -> pd.DataFrame:
     """Per outlet, the lemmas most over-used against the other outlets (z-score), with counts and evidence.
 
-    ``term_table`` is ``study.term_counts`` (article_id, term, count). The outlets' own names and the words of
+    ``term_table`` is ``study.term_counts`` (article_id, term, count). Each outlet's own name and the words of
     repeated boilerplate lines (from ``sentences``) are left out; ``attrs["excluded"]`` lists them.
     ``background`` (term -> count) is the prior's corpus; by default the compared corpus itself.
     """
     terms = with_outlet(term_table, articles).dropna(subset=["outlet"])
-    excluded = outlet_name_terms(sorted(articles["outlet"].dropna().unique()))
-    if sentences is not None:
-        excluded |= repeated_sentence_terms(sentences, articles)
-    terms = terms[~terms["term"].isin(excluded)]
+    excluded = repeated_sentence_terms(sentences, articles) if sentences is not None else set()
+    excluded |= {(outlet, word) for outlet in terms["outlet"].unique() for word in outlet_name_terms([outlet])}
+    terms = terms[[pair not in excluded for pair in zip(terms["outlet"], terms["term"])]]
     counts = terms.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
     prior = pd.Series(background, dtype=float) if background is not None else counts.sum(axis=1)
     scored = log_odds_dirichlet(counts.astype(float), prior, prior_size).rename(columns={"group": "outlet"})
-    scored = scored[scored["count"] >= min_count].astype({"count": int, "count_rest": int})
+    scored = scored[scored["count"] >= min_count]
+    scored = scored.astype({"count": int, "count_rest": int})
     ranked = scored.sort_values(["outlet", "z", "term"], ascending=[True, False, True])
     table = ranked.groupby("outlet", sort=True).head(top).reset_index(drop=True)
     used_in = terms.groupby(["outlet", "term"])["article_id"].nunique()
@@ -149,7 +150,8 @@ def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentence
         outlet_sentences = {outlet: part for outlet, part in with_outlet(sentences, articles).groupby("outlet")}
         evidence = [first_use(outlet_sentences[outlet], term) for outlet, term in zip(table["outlet"], table["term"])]
         table = pd.concat([table, pd.DataFrame(evidence, index=table.index)], axis=1)
-    table.attrs["excluded"] = sorted(excluded)
+    present = set(term_table["term"])
+    table.attrs["excluded"] = sorted(f"{word} ({outlet})" for outlet, word in excluded if word in present)
     return table
 
 

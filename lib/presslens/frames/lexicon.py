@@ -26,6 +26,8 @@ LABELS_FILE = paths.LEXICON_DIR / "labels.yaml"
 ENTRY_KINDS = ("lemmas", "terms", "pattern")
 #: Entity labels whose words are names, not cues ("Islamic State", "Amnesty International", "Trump Tower").
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+#: Words a title leaves in lower case ("Department of Justice").
+MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "a", "an", "at", "by"})
 #: Matcher key of the phrases that are never cues; they only shadow the shorter cues inside them.
 BLOCKED = "_no_cue"
 
@@ -66,9 +68,11 @@ def make_entry(label: str, raw: dict[str, Any]) -> Entry:
 
 
 def spellings(words: list[str]) -> set[tuple[str, ...]]:
-    """The spellings a lemma sequence may take in spaCy output: lower, first-capitalised, title and upper case."""
+    """The spellings a lemma sequence may take in spaCy output: lower, first-capitalised, title (with or without
+    its minor words capitalised: "Defense of Marriage Act") and upper case."""
     lower = tuple(word.lower() for word in words)
-    return {lower, (lower[0].capitalize(), *lower[1:]), tuple(word.capitalize() for word in lower),
+    headline = tuple(word if word in MINOR_WORDS and i else word.capitalize() for i, word in enumerate(lower))
+    return {lower, (lower[0].capitalize(), *lower[1:]), tuple(word.capitalize() for word in lower), headline,
             tuple(word.upper() for word in lower)}
 
 

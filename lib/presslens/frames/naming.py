@@ -18,12 +18,12 @@ from presslens import stats
 from presslens.frames.cues import with_outlet
 from presslens.frames.devices import NAMING_LABELS, log_odds_dirichlet
 from presslens.frames.lexicon import read_yaml
+from presslens.stance import actors as stance_actors
+from presslens.stance.targets import country_gazetteer
 
-#: Kind of actor per entity label; mentions of one normalised name take the kind most of them have.
-ACTOR_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
-               "NORP": "group"}
-#: Small words left out of an organisation's initials ("United Nations" -> UN, "Bank of England" -> BE).
-MINOR_WORDS = frozenset({"of", "the", "and", "for", "de", "&"})
+#: Entity labels that may name a country, its people or its capital.
+COUNTRY_LABELS = frozenset({"GPE", "NORP", "LOC"})
+
 #: The columns of the naming table.
 NAMING_COLUMNS = ["actor", "actor_kind", "kind", "form", "outlet", "count", "n_mentions", "share", "z", "distinctive",
                   "n_articles", "small_n", "article_id", "start_char", "end_char", "sentence_index", "sentence"]
@@ -39,58 +39,22 @@ def normal_form(text: str) -> str:
     return re.sub(r"(?:'s|’s|'|’)$", "", form).strip()
 
 
-def last_piece(key: str) -> str:
-    """The last word of a name, split at spaces and hyphens ("bashar al-assad" -> "assad")."""
-    return re.split(r"[\s\-]", key)[-1]
-
-
-def initials(key: str) -> str:
-    """The initials of a multiword name without its minor words ("united nations" -> "un")."""
-    return "".join(word[0] for word in key.split() if word not in MINOR_WORDS and word[0].isalpha())
-
-
-def actor_links(counts: pd.Series, kind_of: dict[str, str]) -> dict[str, str]:
-    """Short name -> full name it stands for: a person's surname alone, an organisation's initials."""
-    multi = [key for key in counts.index if len(key.split()) > 1]
-    by_last: dict[str, list[str]] = {}
-    by_initials: dict[str, list[str]] = {}
-    for key in multi:
-        if kind_of[key] == "person":
-            by_last.setdefault(last_piece(key), []).append(key)
-        elif kind_of[key] == "organisation" and len(initials(key)) > 1:
-            by_initials.setdefault(initials(key), []).append(key)
-    links = {}
-    for key in counts.index:
-        if len(key.split()) > 1:
-            continue
-        candidates = by_last.get(key, []) if kind_of[key] == "person" else by_initials.get(key.replace(".", ""), [])
-        if candidates:
-            links[key] = min(candidates, key=lambda candidate: (-counts[candidate], candidate))
-    return links
-
-
 def canonical_actors(entities: pd.DataFrame) -> pd.DataFrame:
-    """``study.entities`` rows of names, with ``actor`` (one display name across articles) and ``actor_kind``.
+    """``study.entities`` rows of names, with ``actor`` (one name across articles) and ``actor_kind``.
 
-    Mentions with the same normalised name are one actor; a surname alone joins the most frequent full name of a
-    person ending in it, and an organisation's initials join the multiword name they abbreviate.
+    Countries are resolved by the stance gazetteer (names, demonyms, capitals: "Syrian" and "Damascus" are
+    Syria); other variants merge as in :func:`presslens.stance.actors.canonical_actors` (a surname joins the full
+    name, an acronym the organisation, a plural its singular).
     """
     table = entities[entities["label"].isin(NAMING_LABELS)].copy()
     table["form"] = table["text"].map(normal_form)
     table = table[table["form"].str.len() > 1]
-    table["key"] = table["form"].str.lower()
-    kinds = table.assign(kind=table["label"].map(ACTOR_KINDS).fillna("other"))
-    kind_of = kinds.groupby("key")["kind"].agg(lambda values: values.value_counts().sort_index().idxmax()).to_dict()
-    counts = table.groupby("key").size()
-    links = actor_links(counts, kind_of)
-    table["actor_key"] = table["key"].map(lambda key: links.get(key, key))
-    full = table[table["key"] == table["actor_key"]]
-    display = (full.groupby(["actor_key", "form"]).size().rename("n").reset_index()
-               .sort_values(["actor_key", "n", "form"], ascending=[True, False, True])
-               .drop_duplicates("actor_key").set_index("actor_key")["form"])
-    table["actor"] = table["actor_key"].map(display)
-    table["actor_kind"] = table["actor_key"].map(kind_of)
-    return table.drop(columns=["key", "actor_key"]).reset_index(drop=True)
+    gazetteer = country_gazetteer()
+    found = [gazetteer.get(form) if label in COUNTRY_LABELS else None for form, label in zip(table["form"],
+                                                                                             table["label"])]
+    mentions = table.assign(source="entity", target=[hit[0] if hit else form for hit, form in zip(found, table["form"])],
+                            alias_kind=[hit[1] if hit else "" for hit in found])
+    return stance_actors.canonical_actors(mentions.reset_index(drop=True))
 
 
 def mention_forms(mentions: pd.DataFrame) -> pd.DataFrame:
