@@ -14,9 +14,17 @@ from presslens.stance.aggregate import (
 )
 from presslens.stance.context import MentionContext, features, mention_context, mention_span
 from presslens.stance.scorers import Scorer, Thresholds, get_scorer, scorers
-from presslens.stance.targets import Mention, Target, TargetSet, find_mentions, load_targets, voice_of
+from presslens.stance.targets import (
+    Mention,
+    Target,
+    TargetSet,
+    find_actor_mentions,
+    find_mentions,
+    load_targets,
+    voice_of,
+)
 
 __all__ = ["Mention", "MentionContext", "Scorer", "Target", "TargetSet", "Thresholds", "evidence_details",
-           "features", "find_mentions", "get_scorer", "heatmap_frames", "load_targets", "mention_context",
-           "mention_span", "method_agreement", "roll_up", "score_mentions", "scorers", "stance_mentions",
+           "features", "find_actor_mentions", "find_mentions", "get_scorer", "heatmap_frames", "load_targets",
+           "mention_context",           "mention_span", "method_agreement", "roll_up", "score_mentions", "scorers", "stance_mentions",
            "stance_outlet_target", "strongest_evidence", "voice_of"]

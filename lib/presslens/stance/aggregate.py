@@ -64,37 +64,35 @@ def save_settings(settings: ArticleStanceSettings, path: str | Path, record: Map
     Path(path).write_text(json.dumps({**record, "settings": asdict(settings)}, indent=2) + "\n", encoding="utf-8")
 
 
-def _weighted(values: np.ndarray, weights: np.ndarray, prior: float) -> float:
-    """Weighted mean of mention values with ``prior`` neutral pseudo-mentions (0.0 when nothing weighs)."""
-    total = weights.sum() + prior
-    return float((values * weights).sum() / total) if total > 0 else 0.0
-
-
 def article_stance(mentions: pd.DataFrame, settings: ArticleStanceSettings | None = None,
                    by: Sequence[str] = ("article_id", "actor")) -> pd.DataFrame:
     """One row per article × actor × voice (own, quoted, all): stance in [-1, 1], its class and n mentions.
 
     ``mentions`` holds one scorer's mentions (columns ``by``, ``voice``, ``polarity``, ``score``). Own and
-    quoted voices each average their own mentions; "all" weighs quoted mentions by ``quoted_weight``.
+    quoted voices each average their own mentions; "all" weighs quoted mentions by ``quoted_weight``; each
+    mean has ``prior`` neutral pseudo-mentions in its denominator (0.0 when nothing weighs).
     """
     settings = settings or load_settings()
     keys = list(by)
-    frame = mentions.assign(value=mentions[settings.value].astype(float),
-                            quoted=(mentions["voice"] == "quoted").to_numpy())
-    rows = []
-    for group, part in frame.groupby(keys, sort=True):
-        group = group if isinstance(group, tuple) else (group,)
-        values, quoted = part["value"].to_numpy(), part["quoted"].to_numpy()
-        weights = {"own": (~quoted).astype(float), "quoted": quoted.astype(float),
-                   "all": np.where(quoted, settings.quoted_weight, 1.0)}
-        for voice in VOICES:
-            n = int(len(part)) if voice == "all" else int((weights[voice] > 0).sum())
-            if n == 0:
-                continue
-            stance = _weighted(values, weights[voice], settings.prior)
-            rows.append({**dict(zip(keys, group)), "voice": voice, "stance": stance,
-                         "label": settings.classify(stance), "n_mentions": n})
-    return pd.DataFrame(rows, columns=keys + ["voice", "stance", "label", "n_mentions"])
+    quoted = (mentions["voice"] == "quoted").to_numpy()
+    value = mentions[settings.value].to_numpy(dtype=float)
+    weights = {"own": (~quoted).astype(float), "quoted": quoted.astype(float),
+               "all": np.where(quoted, settings.quoted_weight, 1.0)}
+    parts = []
+    for voice in VOICES:
+        frame = mentions[keys].assign(weighted=value * weights[voice], weight=weights[voice],
+                                      counted=(weights[voice] > 0) | (voice == "all"))
+        sums = frame.groupby(keys, sort=True)[["weighted", "weight", "counted"]].sum().reset_index()
+        total = sums["weight"].to_numpy() + settings.prior
+        stance = np.divide(sums["weighted"].to_numpy(), total, out=np.zeros(len(sums)), where=total > 0)
+        labels = np.where(stance < settings.negative, -1, np.where(stance > settings.positive, 1, 0))
+        parts.append(sums[keys].assign(voice=voice, stance=stance, label=labels,
+                                       n_mentions=sums["counted"].astype(int))[sums["counted"].to_numpy() > 0])
+    order = {voice: i for i, voice in enumerate(VOICES)}
+    table = pd.concat(parts, ignore_index=True)
+    table = table.sort_values(keys + ["voice"], key=lambda c: c.map(order) if c.name == "voice" else c,
+                              kind="stable")
+    return table.reset_index(drop=True)[keys + ["voice", "stance", "label", "n_mentions"]]
 
 
 def score_mentions(found: Sequence[tuple[str, Doc, Mention]], scorers: Sequence[Scorer]) -> list[dict[str, Any]]:

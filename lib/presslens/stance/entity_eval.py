@@ -50,7 +50,7 @@ ORG_GPE = frozenset({"Organization", "GPE"})
 VALUE_GRID = ("score", "polarity")
 QUOTED_WEIGHT_GRID = (0.0, 0.5, 1.0)
 PRIOR_GRID = (0.0, 1.0, 3.0)
-CUT_GRID = tuple(round(x, 3) for x in np.arange(0.0, 0.501, 0.025))
+CUT_GRID = tuple(round(x, 3) for x in np.arange(0.0, 0.401, 0.04))
 MENTION_COLUMNS = ["article_id", "story", "entity", "entity_type", "target", "text", "start_char", "end_char",
                    "source", "alias_kind", "voice", "speaker", "sentence_index", "sentence", "method",
                    "polarity", "score"]
@@ -166,7 +166,8 @@ def macro_f1(rows: pd.DataFrame, settings: ArticleStanceSettings) -> float:
     labelled = rows.dropna(subset=["value"])
     if labelled.empty:
         return float("nan")
-    predicted = [settings.classify(value) for value in labelled["stance"]]
+    stance = labelled["stance"].to_numpy(dtype=float)
+    predicted = np.where(stance < settings.negative, -1, np.where(stance > settings.positive, 1, 0))
     return float(f1_score(_classes(labelled["value"]), predicted, labels=[-1, 0, 1], average="macro",
                           zero_division=0))
 
@@ -267,6 +268,51 @@ def quality_table(path: Path = EVAL_RECORD) -> pd.DataFrame:
     return pd.DataFrame(rows).round(3)
 
 
+CARD_PATH = paths.MODEL_DIR / "entity_stance.md"
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table."""
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + " --- |" * len(frame.columns)]
+    lines += ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def write_card(card: Path = CARD_PATH, settings_path: Path = SETTINGS_PATH, record: Path = EVAL_RECORD) -> None:
+    """The model card of the article-level aggregation, rendered from the recorded settings and evaluations."""
+    chosen = json.loads(settings_path.read_text(encoding="utf-8")) if settings_path.exists() else {}
+    where = chosen.get("chosen_on", {})
+    measured = _markdown_table(quality_table(record)) if record.exists() else "(no evaluation recorded yet)"
+    settings = json.dumps(chosen.get("settings", {}))
+    card.write_text(f"""# Model card: entity_stance (presslens.stance.aggregate.article_stance)
+
+An article's stance toward an actor, from the scores of its mentions (`data/models/stance_classifier.md`):
+per article, actor and voice (own, quoted, all) the weighted mean of the mention values with neutral
+pseudo-mentions in the denominator, and its class by two cut points. No weights are trained here.
+
+- **Settings** (`data/models/entity_stance.json`, by `presslens train entity-stance`): {settings}
+- **Chosen on** SEESAW `{where.get("split")}` (first {where.get("stories") or "all"} stories, mention scorer
+  `{where.get("method")}`) from value {list(VALUE_GRID)} × quoted weight {list(QUOTED_WEIGHT_GRID)} × prior
+  {list(PRIOR_GRID)}, each with the cut points (grid {CUT_GRID[0]}..{CUT_GRID[-1]}) that maximise macro-F1;
+  the setting with the best mean of macro-F1 and within-story ranking accuracy wins.
+- **Licence**: SEESAW (Zhang, Beauchamp & Wang, EMNLP 2022) is CC BY-NC-SA 4.0: presslens uses it only to
+  evaluate and to choose these five settings; no model weights are trained on its texts.
+
+## Measured (`presslens eval entity-stance --record data/models/entity_stance.eval.json`)
+Macro-F1 over negative / neutral / positive (SEESAW's 7 labels collapsed, Unknown skipped), within-story
+ranking accuracy (pairs of articles on one story labelled differently for one entity; ties count ½; chance
+0.50), coverage (labelled pairs whose entity was found in the text); `_org_gpe`: organisations and countries.
+`valid` stories were not used for choosing.
+
+{measured}
+
+## Limits
+SEESAW is US political news (2012–2021) with entity names given; on another corpus the actors are found by
+NER and merged by name, which this evaluation does not measure. The mention classifier was trained on
+persons in US news (NewsMTSC).
+""", encoding="utf-8")
+
+
 def tune(gold: pd.DataFrame, mentions: pd.DataFrame) -> tuple[ArticleStanceSettings, list[dict[str, Any]]]:
     """The grid setting with the best mean of macro-F1 and ranking accuracy; cut points tuned for macro-F1."""
     trials = []
@@ -292,6 +338,8 @@ def train(data: Path, split: str, method: str, stories: int | None, cache: Path 
     record = {"chosen_on": {"data": str(data.name), "split": split, "method": method, "stories": stories},
               "settings": asdict(chosen), "grid": trials}
     save_settings(chosen, output, record)
+    if output == SETTINGS_PATH:
+        write_card()
     return record
 
 
@@ -322,6 +370,8 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
                       load_settings(args.settings), args.model)
     if args.record:
         record_result(args.record, result)
+        if args.record == EVAL_RECORD:
+            write_card()
     return result
 
 
