@@ -27,4 +27,4 @@ from presslens.stance.targets import (
 __all__ = ["Mention", "MentionContext", "Scorer", "Target", "TargetSet", "Thresholds", "evidence_details",
            "features", "find_actor_mentions", "find_mentions", "get_scorer", "heatmap_frames", "load_targets",
            "mention_context", "mention_span", "method_agreement", "roll_up", "score_mentions", "scorers",
-           "stance_mentions",           "stance_outlet_target", "strongest_evidence", "voice_of"]
+           "stance_mentions", "stance_outlet_target", "strongest_evidence", "voice_of"]
