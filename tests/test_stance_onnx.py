@@ -8,7 +8,16 @@ import sys
 import numpy as np
 import pytest
 
-from presslens.encoder import TargetText, encoder_path, load_encoder, target_vectors
+from presslens.encoder import (
+    GRAPH_PATH,
+    TargetText,
+    base_weights,
+    encoder_path,
+    graph_sources,
+    load_encoder,
+    onnx_session,
+    target_vectors,
+)
 from presslens.stance import finetune
 from presslens.stance.evaluate import load_gold, target_texts
 from presslens.stance.scorers import MODEL_PATH, load_bundle
@@ -113,3 +122,16 @@ def test_pair_tokens_are_those_of_the_transformers_tokenizer(dev_items):
     rows = finetune.encode_pairs(finetune.pair_tokenizer(), dev_items)
     assert [row.input_ids for row in rows] == reference["input_ids"]
     assert [row.token_type_ids for row in rows] == reference["token_type_ids"]
+
+
+def test_export_makes_the_committed_graph_and_names_every_weight(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    exported = finetune.export_graph(tmp_path / "encoder.onnx")
+    assert exported["constants_in_graph"] == 0 and exported["bytes"] < 1_000_000  # structure only
+    assert graph_sources(tmp_path / "encoder.onnx") == graph_sources(GRAPH_PATH)
+    session, _ = onnx_session(base_weights(), tmp_path / "encoder.onnx")
+    encoding = load_encoder().tokenizer.encode("Critics said Smith lied to the voters again.")
+    feeds = {"input_ids": np.array([encoding.ids]), "token_type_ids": np.array([encoding.type_ids]),
+             "attention_mask": np.ones((1, len(encoding.ids)), np.int64)}
+    assert np.allclose(session.run(None, feeds)[0], load_encoder().session.run(None, feeds)[0], atol=1e-6)
