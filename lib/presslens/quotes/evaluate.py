@@ -363,17 +363,24 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--system", default="presslens", choices=sorted(SYSTEMS), help="system to run")
     parser.add_argument("--write-predictions", type=cli.output_path, help="write the system's predictions here")
     parser.add_argument("--limit", type=int, help="score only the first N documents (quick checks)")
+    parser.add_argument("--sample", type=cli.existing_path,
+                        help="score the hand-checked bench sample (tests/data/quotes_sample.csv) instead of PolNeAR")
 
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the evaluation from parsed arguments."""
+    if args.sample:
+        from presslens.quotes.sample import evaluate_sample
+
+        return evaluate_sample(args.sample, args.write_predictions)
     return evaluate(args.data, args.split, args.system, args.predictions, args.write_predictions, args.limit)
 
 
 registry.evaluators.register(
     "quotes",
     func=registry.Command(
-        help="score quote attribution on PolNeAR (content P/R/F1 at exact/80%/30% coverage, speaker accuracy)",
+        help="score quote attribution on PolNeAR (content P/R/F1 at exact/80%/30% coverage, speaker accuracy) "
+             "or, with --sample, on the hand-checked bench sample",
         add_arguments=_add_arguments,
         run=_run,
     ),

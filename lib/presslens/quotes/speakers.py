@@ -209,12 +209,9 @@ def article_people(doc: Doc) -> dict[str, Person]:
         if not name_tokens:
             continue
         name = name_text(name_tokens)
-        key = name_key(name)
-        if not key:
+        if not name_key(name):
             continue
-        person = people.setdefault(key, Person(name))
-        if len(name) > len(person.name):
-            person.name = name
+        person = _person_for(people, name)
         extra_roles = [token for token in tokens if token.i > ent.end - 1]
         _add_roles(person, role_tokens + extra_roles)
         if person.gender == "any":
@@ -225,13 +222,50 @@ def article_people(doc: Doc) -> dict[str, Person]:
     return people
 
 
+def _fitting(people: dict[str, Person], name: str) -> list[Person]:
+    """The article's persons a name may refer to: same surname, and given names that fit when it has some."""
+    parts = NameParts.of(name)
+    same = [person for person in people.values() if person.key == name_key(name)]
+    if not parts.given:
+        return same
+    return [person for person in same
+            if not NameParts.of(person.name).given or _given_names_match(NameParts.of(person.name), parts)]
+
+
+def _last_named(persons: list[Person], before: int | None = None) -> Person | None:
+    """The person of ``persons`` named last (before char ``before`` when given, else anywhere)."""
+    def last(person: Person) -> int:
+        positions = [at for at in person.positions if before is None or at < before] or [-1]
+        return max(positions)
+
+    return max(persons, key=last) if persons else None
+
+
+def _person_for(people: dict[str, Person], name: str) -> Person:
+    """The article's person a name belongs to, created when new: one surname with other given names is someone else
+    ("Bill Clinton" and "Hillary Clinton"), and a later bare surname goes to the one named last."""
+    person = _last_named(_fitting(people, name))
+    if person is None:
+        key = name_key(name)
+        person = people[key if key not in people else f"{key}#{len(people)}"] = Person(name)
+    if len(name) > len(person.name):
+        person.name = name
+    return person
+
+
+def lookup(people: dict[str, Person], name: str, before: int) -> Person | None:
+    """The article's person a speaker name refers to: the one fitting it, named last before char ``before``."""
+    return _last_named(_fitting(people, name), before)
+
+
 def _add_roles(person: Person, tokens: Sequence[Token]) -> None:
     """Record role phrases and role words (lemmas of nouns/adjectives) of a person."""
     for phrase in role_phrases(tokens):
         if phrase not in person.roles and len(phrase) > 1:
             person.roles.append(phrase)
-    person.role_words.update(t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "ADJ", "PROPN"))
-    person.role_words.update(t.lower_ for t in tokens if t.pos_ in ("NOUN", "ADJ", "PROPN"))
+    own = [t for t in tokens if t.pos_ in ("NOUN", "ADJ", "PROPN") and "pobj" not in (t.dep_, t.head.dep_)]
+    person.role_words.update(t.lemma_.lower() for t in own)  # "the lawyer for the woman": lawyer, not woman
+    person.role_words.update(t.lower_ for t in own)
 
 
 # ------------------------------------------------------------------------------------------ mention typing
@@ -321,9 +355,10 @@ def _description_matches(person: Person, head: Token, tokens: Sequence[Token]) -
 
 
 def _under_preposition(token: Token, head: Token) -> bool:
-    """Whether a token hangs off the mention head through a preposition ("a spokesperson for the X Center")."""
-    while token.i != head.i and token.head is not token:
-        if token.dep_ in ("prep", "pobj", "pcomp", "agent"):
+    """Whether a token hangs off the mention head through a preposition or a possessive ("a spokesperson for the
+    X Center", "Kemp's campaign"): such a name is not the speaker."""
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ in ("prep", "pobj", "pcomp", "agent", "poss"):
             return True
         token = token.head
     return False
@@ -368,7 +403,7 @@ def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Pe
         gender = pronoun["gender"]
         fits = lambda p: gender == "any" or p.gender in ("any", gender)  # noqa: E731
         for previous in reversed(speakers_so_far[-1:]):
-            person = people.get(name_key(previous.speaker))
+            person = lookup(people, previous.speaker, anchor)
             if previous.speaker_type == "person" and person is not None and fits(person):
                 why = f"pronoun '{text}' -> the previous speaker, {person.name}"
                 return Resolved(person.name, "person", previous.speaker_category, person.roles, "pronoun", why, True)
@@ -397,14 +432,19 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
         return _unresolved(f"'{record.speaker_mention}' cannot name a speaker")
     known = any(name_key(token.text) in people for token in tokens if token.pos_ == "PROPN")
     speaker_type = "person" if known else _mention_type(tokens, head)
+    if any(child.dep_ == "conj" for child in head.children):
+        category = category_of(_words(tokens), "group", head=head.lemma_.lower())
+        return Resolved(_plain(tokens), "group", category, [], "explicit", "several sources named together", False)
+    common_head = head.pos_ == "NOUN"
     named = [token for token in tokens if not _under_preposition(token, head) and (
-        name_key(token.text) in people or (token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")))]
+        name_key(token.text) in people
+        or (token.pos_ == "PROPN" and token.ent_type_ not in (("GPE", "NORP") + (ORG_ENTS if common_head else ()))))]
     if speaker_type == "person" and named:
         name_tokens, role_tokens = split_name(tokens)
         name = name_text(name_tokens)
         if not name:
             return _unresolved(f"no name in '{record.speaker_mention}'")
-        person = people.get(name_key(name)) or _by_first_name(people, name)
+        person = lookup(people, name, record.speaker_start) or _by_first_name(people, name)
         roles = role_phrases(role_tokens)
         if person is not None:
             if name_key(name) == person.key and len(name) > len(person.name):
@@ -490,9 +530,9 @@ def _register_named_speakers(doc: Doc, records: list, people: dict[str, Person])
         if {token.lemma_.lower() for token in name_tokens} & rules["organisation_words"]:
             continue
         name = name_text(name_tokens)
-        person = people.setdefault(name_key(name), Person(name))
-        if len(name) > len(person.name):
-            person.name = name
+        if not name_key(name):
+            continue
+        person = _person_for(people, name)
         _add_roles(person, role_tokens)
         person.positions.append(record.speaker_start)
         person.subject_positions.append(record.speaker_start)

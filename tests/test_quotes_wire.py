@@ -1,0 +1,191 @@
+"""Quotes on wire copy: cleaning of wire furniture, text damage warnings, valid speakers, safe merges, statements.
+
+Real text from ../shared/bench (small slices: a few dozen articles, parsed through the shared cache) and the
+hand-checked sample in tests/data/quotes_sample.csv.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from presslens import paths
+from presslens.clean import clean_corpus, clean_text
+from presslens.corpus import load_with_report
+from presslens.damage import measure
+from presslens.quotes import statements_side_by_side, statements_table, unknown_category_share
+from presslens.quotes.sample import junk_share, read_sample, speaker_matches
+from presslens.quotes.speakers import canonical_names
+from presslens.quotes.tables import quotes_table
+
+BENCH = paths.BENCH_DIR
+INTL = BENCH / "intl_news_3k.jsonl.gz"
+ABP = BENCH / "abp_10k.jsonl.gz"
+INTL_PER_OUTLET = 4
+ABP_ARTICLES = 40
+MAX_JUNK_SHARE = 0.02
+
+pytestmark = pytest.mark.skipif(not INTL.exists() or not ABP.exists(), reason="../shared/bench is not available")
+
+
+def _lines(path: Path, limit: int | None = None) -> list[dict]:
+    """The first records of a bench JSONL file."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in itertools.islice(handle, limit)]
+
+
+def _intl_slice() -> list[dict]:
+    """The first articles with text of each international outlet."""
+    by_outlet: dict[str, list[dict]] = {}
+    for record in _lines(INTL):
+        if record["text"] and len(by_outlet.setdefault(record["outlet"], [])) < INTL_PER_OUTLET:
+            by_outlet[record["outlet"]].append(record)
+    return [record for records in by_outlet.values() for record in records]
+
+
+def _write(records: list[dict], folder: Path, name: str) -> Path:
+    """A JSONL slice file the loader reads like the full bench file."""
+    path = folder / name
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def slices(tmp_path_factory, nlp) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """(load report, quotes table) of an international slice (every outlet) and an ABP slice."""
+    from presslens.nlp import parse_corpus
+
+    folder = tmp_path_factory.mktemp("bench")
+    result = {}
+    for name, records in (("intl", _intl_slice()), ("abp", _lines(ABP, ABP_ARTICLES))):
+        articles, report = load_with_report(_write(records, folder, f"{name}.jsonl"))
+        cleaned, _ = clean_corpus(articles, progress=False)
+        docs = parse_corpus(cleaned, nlp, progress=False)
+        result[name] = (report, quotes_table(docs, cleaned))
+    return result
+
+
+# -------------------------------------------------------------------------------------------------- cleaning
+def test_wire_furniture_is_cut_and_logged() -> None:
+    records = {record["outlet"]: record for record in _lines(INTL, 400) if record["text"]}
+    tass = clean_text(records["TASS"]["text"], outlet="TASS")
+    assert "/TASS/" not in tass.text and any(removal.rule == "agency_dateline" for removal in tass.removals)
+    assert tass.text[:1].isupper()
+    linked = [r for r in _lines(INTL) if "READ MORE:" in (r["text"] or "")][:20]
+    for record in linked:
+        cleaned = clean_text(record["text"], outlet=record["outlet"])
+        assert "READ MORE" not in cleaned.text
+        assert any(removal.rule == "link_line" for removal in cleaned.removals)
+    shared = next(r for r in _lines(INTL) if "Permalink" in (r["text"] or ""))
+    cleaned = clean_text(shared["text"], outlet=shared["outlet"])
+    assert "Permalink" not in cleaned.text and "Whatsapp" not in cleaned.text
+
+
+def test_whole_link_lines_in_us_copy_stay_with_the_line_rule() -> None:
+    text = "The senator spoke on Monday.\nSEE ALSO: A headline about something else\nShe left at noon."
+    cleaned = clean_text(text)
+    assert cleaned.text == "The senator spoke on Monday.\n\nShe left at noon."
+    assert [removal.rule for removal in cleaned.removals] == ["video_link"]
+
+
+# ---------------------------------------------------------------------------------------------------- damage
+def test_damaged_text_loads_with_a_counted_warning(slices) -> None:
+    report, _ = slices["intl"]
+    damaged = report[report["reason"].str.contains("damaged text", regex=False)]
+    assert not damaged.empty and set(damaged["status"]) == {"loaded_with_warnings"}
+    broken = next(r["text"] for r in _lines(INTL, 200) if r["text"] and '"?' in r["text"])
+    assert measure(broken).broken_quotes >= 1
+    assert not measure("She said: “Nothing is broken here,” and left.").any
+
+
+# -------------------------------------------------------------------------------------------------- speakers
+@pytest.mark.parametrize("name", ["intl", "abp"])
+def test_junk_speakers_are_rare_on_bench_slices(slices, name: str) -> None:
+    _, quotes = slices[name]
+    junk = junk_share(quotes)
+    assert junk["attributed"] >= 50
+    assert junk["share"] <= MAX_JUNK_SHARE, junk["examples"]
+    assert "you" not in set(quotes["speaker"].str.lower())
+
+
+def test_speaker_names_carry_no_titles_subheads_or_stray_marks(slices) -> None:
+    quotes = pd.concat([slices["intl"][1], slices["abp"][1]])
+    names = quotes.loc[quotes["speaker_named"] & (quotes["speaker_type"] == "person"), "speaker"]
+    assert not names.str.contains(r"^(?:President|Minister|Secretary|State|Transport|Sen\.|Mr\.?|Ms\.?) ").any()
+    assert not names.str.contains(r"[,;:\"“”]|\.-|^-").any()
+
+
+def test_descriptions_never_merge_across_articles(slices) -> None:
+    quotes = pd.concat([slices["intl"][1], slices["abp"][1]])
+    described = quotes[(quotes["speaker"] != "") & ~quotes["speaker_named"].astype(bool)]
+    assert not described.empty
+    assert (described["speaker_id"].str.split("@").str[1] == described["article_id"]).all()
+    merged = quotes[quotes["merge_reason"].str.contains("corpus:", regex=False)]
+    assert merged["speaker_named"].all()
+
+
+def test_name_variants_merge_and_different_people_do_not() -> None:
+    names = [("person", name) for name in (
+        "Bashar al-Assad", "Bashar al-Assad", "Bashar Assad", "Assad", "Sergey Lavrov", "Sergei Lavrov",
+        "Donald Trump", "Donald Trump", "Donald Trump Jr.", "Ivanka Trump", "Trump", "J. Smith", "John Smith",
+    )] + [("organisation", "the Kremlin"), ("organisation", "Kremlin")]
+    mapping = canonical_names(names)
+    assert {mapping[("person", n)][0] for n in ("Bashar al-Assad", "Bashar Assad", "Assad")} == {"Bashar al-Assad"}
+    assert mapping[("person", "Sergei Lavrov")][0] == mapping[("person", "Sergey Lavrov")][0]
+    assert mapping[("person", "Donald Trump Jr.")][0] == "Donald Trump Jr."
+    assert mapping[("person", "Ivanka Trump")][0] == "Ivanka Trump"
+    assert mapping[("person", "Trump")][0] == "Trump"  # three Trumps in the corpus: a bare surname stays apart
+    assert mapping[("person", "J. Smith")][0] == "John Smith"
+    assert "surname only" in mapping[("person", "Assad")][1]
+    assert mapping[("organisation", "the Kremlin")][0] == mapping[("organisation", "Kremlin")][0]
+
+
+def test_unknown_category_share_per_outlet(slices) -> None:
+    table = unknown_category_share(slices["intl"][1])
+    assert len(table) == 9
+    assert ((table["ci_low"] <= table["share"]) & (table["share"] <= table["ci_high"])).all()
+    assert table["share"].mean() < 0.4
+
+
+# ------------------------------------------------------------------------------------------------ statements
+def test_statement_groups_have_article_ids_and_scope(slices) -> None:
+    quotes = slices["intl"][1]
+    spoken = quotes[quotes["speaker_named"] & (quotes["content"].str.split().str.len() >= 8)].iloc[0]
+    twins = pd.DataFrame([
+        {**spoken.to_dict(), "quote_id": f"x{i}", "article_id": f"a{i}", "outlet": outlet}
+        for i, outlet in enumerate(["Outlet A", "Outlet A", "Outlet B"])
+    ])
+    statements = statements_table(twins)
+    assert len(statements) == 1
+    assert statements.iloc[0]["scope"] == "across outlets"
+    assert statements.iloc[0]["article_ids"] == "a0; a1; a2"
+    alone = statements_table(twins[twins["outlet"] == "Outlet A"])
+    assert alone.iloc[0]["scope"] == "within one outlet"
+    side = statements_side_by_side(statements, twins)
+    assert list(side["article_id"]) == ["a0", "a1", "a2"]
+
+
+# ---------------------------------------------------------------------------------------------------- sample
+def test_hand_checked_sample_has_its_shape() -> None:
+    sample = read_sample()
+    attributions = sample[sample["record"] == "attribution"]
+    halves = attributions.groupby("corpus")
+    assert halves.size().to_dict() == {"abp_10k": 60, "intl_news_3k": 60}
+    assert halves["outlet"].nunique()["abp_10k"] >= 30 and halves["outlet"].nunique()["intl_news_3k"] == 9
+    assert set(attributions["is_attribution"]) <= {"yes", "no"}
+    clusters = sample[sample["record"] == "cluster"]
+    assert len(clusters) == 60 and set(clusters["judgement"]) <= {"correct", "wrong"}
+    assert (clusters["cluster_forms"].str.count(r" \| ") >= 1).all()
+
+
+def test_speaker_matching_of_the_sample_scorer() -> None:
+    assert speaker_matches("Bashar al-Assad", "Bashar al-Assad | Assad")
+    assert speaker_matches("Sergei Lavrov", "Sergey Lavrov")
+    assert speaker_matches("the ministry", "Ministry")
+    assert not speaker_matches("Donald Trump", "Ivanka Trump")
+    assert not speaker_matches("", "Ivanka Trump")
