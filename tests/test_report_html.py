@@ -182,3 +182,11 @@ def test_no_notebook_names_the_seed_outlets() -> None:
     for notebook in runner.notebook_paths():
         text = "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells)
         assert not [outlet for outlet in outlets if outlet in text], notebook.name
+
+
+def test_row_numbers_are_hidden_and_text_columns_left_aligned() -> None:
+    frame = pd.DataFrame({"outlet": ["A", "B", "C"], "share": [0.5, 0.25, 0.125]})
+    assert not tabledisplay.shows_index(frame[frame["share"] < 0.4])
+    assert tabledisplay.shows_index(frame.set_index("outlet"))
+    html = tabledisplay.interactive_html(frame)
+    assert '"columnDefs": [{"className": "dt-left", "targets": [0]}]' in html

@@ -43,13 +43,25 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def shows_index(frame: pd.DataFrame) -> bool:
+    """Whether a table's index carries information: it is named, or holds more than row numbers."""
+    index = frame.index
+    return any(name is not None for name in index.names) or not pd.api.types.is_integer_dtype(index)
+
+
 def interactive_html(frame: pd.DataFrame) -> str:
-    """HTML of ``frame`` as a sortable, searchable, paginated table with the DataTables code embedded."""
+    """HTML of ``frame`` as a sortable, searchable, paginated table with the DataTables code embedded.
+
+    Text columns are left-aligned (numbers stay right-aligned).
+    """
     import itables
 
-    return itables.to_html_datatable(for_people(frame), connected=False, pageLength=PAGE_LENGTH,
-                                     maxBytes=MAX_BYTES, classes="display compact", style="width:100%",
-                                     showIndex="auto")
+    shown, with_index = for_people(frame), shows_index(frame)
+    offset = frame.index.nlevels if with_index else 0
+    text = [offset + i for i, column in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame[column])]
+    left = {"columnDefs": [{"className": "dt-left", "targets": text}]} if text else {}
+    return itables.to_html_datatable(shown, connected=False, pageLength=PAGE_LENGTH, maxBytes=MAX_BYTES,
+                                     classes="display compact", style="width:100%", showIndex=with_index, **left)
 
 
 def styler_html(styler: "pd.io.formats.style.Styler") -> str:
@@ -70,3 +82,5 @@ def use_interactive_tables() -> None:
     html = shell.display_formatter.formatters["text/html"]
     html.for_type(pd.DataFrame, interactive_html)
     html.for_type(pd.io.formats.style.Styler, styler_html)
+    # a cell that ends in a sentence shows the sentence, not its Python repr with quotes
+    shell.display_formatter.formatters["text/plain"].for_type(str, lambda text, printer, cycle: printer.text(text))
