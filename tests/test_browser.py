@@ -40,7 +40,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One run of the whole report on the seed corpus, through the command line."""
     folder = tmp_path_factory.mktemp("browser-reports")
     status = cli.main(["run", "-f", str(paths.PROJECT_ROOT / "params.yaml"), "--reports-dir", str(folder),
-                       "--name", "seed", "--no-progress"])
+                       "--name", "seed", "--no-progress", "--workers", "0"])
     failed = folder / "seed" / "FAILED.txt"
     assert status == 0, failed.read_text(encoding="utf-8") if failed.exists() else f"presslens run exited {status}"
     return folder / "seed"
