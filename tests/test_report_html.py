@@ -30,7 +30,8 @@ CELLS = [
                   "print('noise ' + 'on stderr', file=sys.stderr)\nprint('visible ' + 'stdout')"),
     new_code_cell("for name in ('second', 'third'):\n"
                   "    with plotting.figure(name, out) as (fig, ax):\n        ax.bar([0, 1], [2, 3])"),
-    new_code_cell("pd.DataFrame({'outlet': ['A', 'B'], 'ci_low': [0.123456789, float('nan')], 'small_n': [True, False]})"),
+    new_code_cell("pd.DataFrame({'outlet': ['A', 'B'], 'ci_low': [0.123456789, float('nan')],\n"
+                  "              'small_n': [True, False]})"),
 ]
 
 

@@ -22,7 +22,8 @@ def outlet_caveat(articles: pd.DataFrame) -> str:
     """How many articles stand behind each outlet, and which outlets are too small to compare."""
     per_outlet = articles.groupby("outlet").size().sort_values()
     small = per_outlet[per_outlet < stats.MIN_N]
-    line = f"{len(articles)} article(s) from {len(per_outlet)} outlet(s), {per_outlet.min()}–{per_outlet.max()} per outlet."
+    line = (f"{len(articles)} article(s) from {len(per_outlet)} outlet(s), "
+            f"{per_outlet.min()}–{per_outlet.max()} per outlet.")
     if len(per_outlet) and len(small) == len(per_outlet):
         return (f"{line} Every outlet has fewer than {stats.MIN_N} articles: per-outlet figures describe these "
                 "articles, not the outlets, and no difference between outlets can be tested.")
