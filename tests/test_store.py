@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -136,6 +137,25 @@ def test_an_annotator_that_raises_on_one_article_fails_only_there(tmp_path, monk
     assert broken_id in set(retried.timexes["article_id"])
 
 
+def test_an_annotator_that_runs_past_the_time_limit_is_stopped_on_that_article(tmp_path) -> None:
+    original = annotators.get("frames")
+    stuck_id = "timesca-2024-11"
+
+    def stuck(docs, metas, shared):  # noqa: ANN001, ANN202
+        while any(meta["id"] == stuck_id for meta in metas):
+            time.sleep(0.01)
+        return original.annotate(docs, metas, shared)
+
+    annotators.register("frames", func=Annotator(**{**original.__dict__, "annotate": stuck}))
+    try:
+        study = prepare(paths.DATA_DIR, store=tmp_path / "store", workers=0, time_limit=3, progress=False)
+    finally:
+        annotators.register("frames", func=original)
+    assert study.failures[["article_id", "annotator"]].values.tolist() == [[stuck_id, "frames"]]
+    assert study.failures["error"].iloc[0].startswith("TimeoutError: ran past the limit of 3 s")
+    assert set(study.frame_cues["article_id"]) == set(study.articles["id"]) - {stuck_id}
+
+
 @needs_bench
 def test_adding_three_articles_annotates_only_those_three(annotated, tmp_path, monkeypatch) -> None:
     corpus, store, study = annotated
@@ -153,9 +173,9 @@ def test_adding_three_articles_annotates_only_those_three(annotated, tmp_path, m
     parsed: list[str] = []
     real = engine.annotate_batch
 
-    def spy(batch, model, names=None):  # noqa: ANN001, ANN202
+    def spy(batch, model, **options):  # noqa: ANN001, ANN003, ANN202
         parsed.extend(row["id"] for row in batch)
-        return real(batch, model, names)
+        return real(batch, model, **options)
 
     monkeypatch.setattr(engine, "annotate_batch", spy)
     bigger = prepare(grown, store=grown_store, workers=0, progress=False)
@@ -188,3 +208,17 @@ def test_a_batch_without_its_completion_mark_is_not_read(annotated, tmp_path) ->
     lost = set(pd.read_parquet(next(store.glob(f"{DONE_TABLE}/{marks[0].name}")))["key"])
     readable = AnnotationStore(copy).read("sentences", study.articles["key"])
     assert lost and not (set(readable["key"]) & lost)
+
+
+def notebook_code(path: Path) -> str:
+    """The code of a notebook's code cells, joined."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("notebook", sorted(paths.NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")), ids=lambda p: p.stem)
+def test_notebooks_read_the_store_and_never_parse_the_corpus(notebook: Path) -> None:
+    code = notebook_code(notebook)
+    assert "prepare(" in code
+    for parsing in ("study.docs", "parse_corpus", "parse_texts", "load_pipeline", "nlp.pipe", "nlp("):
+        assert parsing not in code, f"{notebook.name} parses Docs ({parsing}); read the study's tables instead"

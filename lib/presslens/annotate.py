@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from graphlib import TopologicalSorter
 from typing import Any
 
 import pandas as pd
+from func_timeout import FunctionTimedOut, func_timeout
 from tqdm import tqdm
 
 from presslens import PIPELINE_VERSION
@@ -31,6 +33,8 @@ from presslens.store import DONE_TABLE, FAILURES_TABLE, AnnotationStore, article
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: Articles per task: large enough for ``nlp.pipe`` and the stance encoder to batch, small enough to balance.
 BATCH_SIZE = 16
+#: Seconds an annotator may spend on one article before it is stopped there (parsing not included).
+TIME_LIMIT = 300.0
 #: The fields of an article a worker needs.
 PAYLOAD_FIELDS = ("id", "clean_text", "paragraphs", "published", "date_precision", "key")
 
@@ -108,17 +112,30 @@ def _index_at(starts: Sequence[int], char: int) -> int:
     return max(0, bisect_right(starts, char) - 1)
 
 
-def _run_one(item: Annotator, docs: list[Any], metas: list[dict[str, Any]], shared: dict[str, Any],
-             failures: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Run one annotator on a batch; if it raises, run it article by article and record the failing ones."""
-    try:
+def _timed(limit: float, item: Annotator, docs: list[Any], metas: list[dict[str, Any]], shared: dict[str, Any]
+           ) -> dict[str, list[dict[str, Any]]]:
+    """Run an annotator, stopped with ``FunctionTimedOut`` after ``limit`` seconds (no limit when 0)."""
+    if not limit:
         return item.annotate(docs, metas, shared)
-    except Exception:  # noqa: BLE001  (isolated per article below)
+    return func_timeout(limit, item.annotate, args=(docs, metas, shared))
+
+
+def _run_one(item: Annotator, docs: list[Any], metas: list[dict[str, Any]], shared: dict[str, Any],
+             failures: list[dict[str, Any]], time_limit: float = 0.0) -> dict[str, list[dict[str, Any]]]:
+    """Run one annotator on a batch; if it raises or runs past ``time_limit`` seconds per article, run it
+    article by article and record the articles that fail or run past the limit."""
+    try:
+        return _timed(time_limit * len(docs), item, docs, metas, shared)
+    except (Exception, FunctionTimedOut):  # noqa: BLE001  (isolated per article below)
         merged: dict[str, list[dict[str, Any]]] = {}
         for doc, meta in zip(docs, metas):
             try:
-                for table, rows in item.annotate([doc], [meta], shared).items():
+                for table, rows in _timed(time_limit, item, [doc], [meta], shared).items():
                     merged.setdefault(table, []).extend(rows)
+            except FunctionTimedOut:
+                failures.append({"article_id": meta["id"], "annotator": item.name,
+                                 "error": f"TimeoutError: ran past the limit of {time_limit:g} s per article",
+                                 "trace": ""})
             except Exception as error:  # noqa: BLE001  (one article's failure stays local)
                 failures.append({"article_id": meta["id"], "annotator": item.name,
                                  "error": f"{type(error).__name__}: {error}",
@@ -126,9 +143,12 @@ def _run_one(item: Annotator, docs: list[Any], metas: list[dict[str, Any]], shar
         return merged
 
 
-def annotate_batch(batch: list[dict[str, Any]], model: str | None, names: Sequence[str] | None = None
-                   ) -> dict[str, pd.DataFrame]:
-    """Parse one batch of articles and run every annotator on it: ``{table: records}`` with the article keys."""
+def annotate_batch(batch: list[dict[str, Any]], model: str | None, names: Sequence[str] | None = None,
+                   time_limit: float = 0.0) -> dict[str, pd.DataFrame]:
+    """Parse one batch of articles and run every annotator on it: ``{table: records}`` with the article keys.
+
+    An annotator that runs past ``time_limit`` seconds on an article (0: no limit) leaves a failure row.
+    """
     from presslens.nlp import load_pipeline, mark
 
     nlp = load_pipeline(model or None)
@@ -145,7 +165,7 @@ def annotate_batch(batch: list[dict[str, Any]], model: str | None, names: Sequen
     shared: dict[str, Any] = {}
     failures: list[dict[str, Any]] = []
     for item in chosen:
-        for table, rows in _run_one(item, docs, list(batch), shared, failures).items():
+        for table, rows in _run_one(item, docs, list(batch), shared, failures, time_limit).items():
             tables.setdefault(table, []).extend(rows)
     tables[FAILURES_TABLE] = failures
     key_of = {row["id"]: row["key"] for row in batch}
@@ -211,16 +231,18 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         return
     count = workers or max(1, min(os.cpu_count() or 1, 4))
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs="error") as cluster, Client(cluster) as client:
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 
 
 def annotate_articles(articles: pd.DataFrame, store: AnnotationStore, *, model: str | None = None,
                       scheduler: str | None = None, workers: int | None = None, batch_size: int = BATCH_SIZE,
-                      progress: bool = True, retry_failures: bool = True) -> AnnotateSummary:
+                      progress: bool = True, retry_failures: bool = True,
+                      time_limit: float = TIME_LIMIT) -> AnnotateSummary:
     """Annotate the cleaned articles (with ``key``) that the store lacks; ``workers=0`` runs in this process.
 
-    Articles an annotator failed on are tried again unless ``retry_failures`` is False.
+    Articles an annotator failed on are tried again unless ``retry_failures`` is False; an annotator running
+    past ``time_limit`` seconds on one article is stopped there (a failure row) and the others go on.
     """
     started = time.perf_counter()
     done = store.done(articles["key"])
@@ -233,7 +255,7 @@ def annotate_articles(articles: pd.DataFrame, store: AnnotationStore, *, model: 
         if len(todo) and workers == 0 and not scheduler and not os.environ.get(SCHEDULER_ENV):
             used = 1
             for batch in batches(todo, batch_size):
-                failures += _write(store, annotate_batch(batch, model))
+                failures += _write(store, annotate_batch(batch, model, time_limit=time_limit))
                 bar.update(len(batch))
         elif len(todo):
             with dask_client(scheduler, workers) as client:
@@ -243,7 +265,7 @@ def annotate_articles(articles: pd.DataFrame, store: AnnotationStore, *, model: 
                 dashboard = client.dashboard_link or ""
                 if progress and dashboard:
                     bar.write(f"Dask dashboard: {dashboard}")
-                futures = [client.submit(annotate_batch, batch, model, pure=False)
+                futures = [client.submit(annotate_batch, batch, model, time_limit=time_limit, pure=False)
                            for batch in batches(todo, batch_size)]
                 for future in as_completed(futures):
                     frames = future.result()

