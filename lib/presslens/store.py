@@ -107,7 +107,7 @@ class AnnotationStore:
         files = [path for path in self._files(table) if os.path.basename(path)[: -len(".parquet")] in batches]
         rows = self._read_files(files, set(done["key"]))
         if rows.empty:
-            return rows
+            return pd.DataFrame(columns=["article_id", "key"])
         keep = [pair in chosen for pair in zip(rows["key"], rows["_batch"])]
         return rows[keep].drop(columns="_batch").reset_index(drop=True)
 

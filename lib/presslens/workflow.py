@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from presslens import PIPELINE_VERSION, __version__, paths
 from presslens.annotate import TIME_LIMIT, AnnotateSummary, annotate_articles, with_keys
 from presslens.clean import RULES_FILE, clean_corpus
-from presslens.corpus import load_with_report
+from presslens.corpus import load_with_report, note_cleaning_warnings
 from presslens.dedup import find_duplicates
 from presslens.outputs import RunOutputs
 from presslens.store import FAILURES_TABLE, AnnotationStore, digest
@@ -56,7 +56,7 @@ class Study:
         """A store table for the selected articles, with each row's outlet (no store key)."""
         rows = self.store.read(name, self.articles["key"])
         if rows.empty:
-            return rows
+            return pd.DataFrame(columns=["outlet", "article_id"])
         outlets = dict(zip(self.articles["id"], self.articles["outlet"]))
         rows = rows.drop(columns="key")
         rows.insert(0, "outlet", rows["article_id"].map(outlets))
@@ -144,7 +144,9 @@ class Study:
 
 
 def selection_reason(article: pd.Series, outlets: Sequence[str], date_from: str, date_to: str) -> str:
-    """Why an article is left out of the analysis by the outlet/date parameters ("" when it is kept)."""
+    """Why an article is left out of the analysis by the outlet/date parameters or its language ("" if kept)."""
+    if not article.get("reads_english", True):
+        return "not English (script and stopword check at load); the analyses are English-only"
     if outlets and article["outlet"] not in outlets:
         return f"outlet {article['outlet']!r} not in the selected outlets"
     if not (date_from or date_to):
@@ -198,6 +200,7 @@ def _prepare_corpus(corpus: Path, column_map: object, outlets: Sequence[str], da
             f"date_to={date_to!r}; widen the selection (see Study.selection for each article's reason)."
         )
     cleaned, removals = clean_corpus(chosen, progress=progress)
+    load_report = note_cleaning_warnings(load_report, cleaned.attrs.get("cleaning_warnings", {}))
     return {"articles": cleaned, "load_report": load_report, "selection": selection, "removals": removals,
             "duplicates": find_duplicates(cleaned)}
 
