@@ -298,6 +298,7 @@ def _surname_spans(doc: Doc, found: Sequence[tuple[Span, str, str, str]],
     return extra
 
 
+@lru_cache(maxsize=4096)
 def _stem_country(key: str) -> tuple[str, str] | None:
     """A demonym the gazetteer lacks that is its country's name minus a short ending ("Kazakh", "Uzbek")."""
     if " " in key or len(key) < 5 or not key[:1].isupper():
