@@ -280,5 +280,7 @@ def evaluative_share(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
     """Per outlet: share of reporting cues that are evaluative ("claimed", "threatened"); see presslens.quotes."""
     from presslens.quotes import evaluative_share as share_of_evaluative
 
+    if quotes.empty:
+        return pd.DataFrame(columns=["outlet", "n", "count", "share", "ci_low", "ci_high", "small_n", "n_articles"])
     return share_of_evaluative(with_outlet(quotes.drop(columns="outlet", errors="ignore"), articles)
                                .dropna(subset=["outlet"]))

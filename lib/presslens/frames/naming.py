@@ -50,10 +50,10 @@ def canonical_actors(entities: pd.DataFrame) -> pd.DataFrame:
     table["form"] = table["text"].map(normal_form)
     table = table[table["form"].str.len() > 1]
     gazetteer = country_gazetteer()
-    found = [gazetteer.get(form) if label in COUNTRY_LABELS else None for form, label in zip(table["form"],
-                                                                                             table["label"])]
-    mentions = table.assign(source="entity", target=[hit[0] if hit else form for hit, form in zip(found, table["form"])],
-                            alias_kind=[hit[1] if hit else "" for hit in found])
+    found = [gazetteer.get(form) if label in COUNTRY_LABELS else None
+             for form, label in zip(table["form"], table["label"])]
+    targets = [hit[0] if hit else form for hit, form in zip(found, table["form"])]
+    mentions = table.assign(source="entity", target=targets, alias_kind=[hit[1] if hit else "" for hit in found])
     return stance_actors.canonical_actors(mentions.reset_index(drop=True))
 
 
@@ -94,7 +94,7 @@ def scored_forms(forms: pd.DataFrame, totals: pd.Series) -> pd.DataFrame:
 
 def referents_in(labels: str | Path | None) -> list[str]:
     """The referent groups a labels file defines (none without a file)."""
-    return list((read_yaml(Path(labels)).get("referents") or {})) if labels else []
+    return list(read_yaml(Path(labels)).get("referents") or {}) if labels else []
 
 
 def naming_table(names: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame, *,

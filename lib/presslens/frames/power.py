@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import ttest_ind
+from scipy.stats import mannwhitneyu
 
 from presslens.frames.cues import with_outlet
 
@@ -22,10 +22,10 @@ def article_values(article_frames: pd.DataFrame, articles: pd.DataFrame, measure
 
 def power_of(values: np.ndarray, n: int, difference: float, alpha: float, rng: np.random.Generator,
              repeats: int) -> float:
-    """Share of simulated pairs of outlets (n articles each, one shifted by ``difference``) a Welch test separates."""
+    """Share of simulated pairs of outlets (n articles each, one shifted by ``difference``) a U test separates."""
     first = rng.choice(values, size=(repeats, n))
     second = np.clip(rng.choice(values, size=(repeats, n)) + difference, 0.0, 1.0)
-    p_values = ttest_ind(first, second, axis=1, equal_var=False).pvalue
+    p_values = mannwhitneyu(first, second, axis=1, alternative="two-sided").pvalue
     return float(np.mean(np.nan_to_num(p_values, nan=1.0) < alpha))
 
 
@@ -34,8 +34,9 @@ def detectable_differences(article_frames: pd.DataFrame, articles: pd.DataFrame,
                            power: float = 0.8, alpha: float = 0.05, repeats: int = 400, seed: int = 0) -> pd.DataFrame:
     """Per frame and articles per outlet: the smallest difference of mean ``measure`` found with ``power``.
 
-    Two outlets are drawn from the corpus's per-article values (pooled), one shifted; the test is
-    Welch's t at ``alpha`` divided by the number of frames (Bonferroni over the frames of one outlet pair).
+    Two outlets are drawn from the corpus's per-article values (pooled), one shifted (clipped to [0, 1]); the test
+    is Mann-Whitney's U (as in :func:`presslens.frames.profiles.frame_differences`) at ``alpha`` divided by the
+    number of frames (Bonferroni over the frames of one outlet pair).
     ``min_difference`` is NaN when even the largest difference tried (0.40) is not found that often.
     """
     rng = np.random.default_rng(seed)

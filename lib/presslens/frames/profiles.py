@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import false_discovery_control, ttest_ind
+from scipy.stats import false_discovery_control, mannwhitneyu
 
 from presslens import stats
 from presslens.frames.cues import with_outlet
@@ -35,14 +35,16 @@ def outlet_profile(article_frames: pd.DataFrame, articles: pd.DataFrame,
 
 
 def frame_differences(article_frames: pd.DataFrame, articles: pd.DataFrame, measure: str = "classifier_probability",
-                      alpha: float = 0.05) -> pd.DataFrame:
-    """Each outlet against all other articles, per frame: difference of means, Welch interval, BH-adjusted p.
+                      alpha: float = 0.05, seed: int = stats.SEED) -> pd.DataFrame:
+    """Each outlet against all other articles, per frame: difference of means, interval, BH-adjusted p.
 
-    Outlets (and rests) with fewer than ``stats.MIN_N`` articles are not tested. ``supported`` marks differences
-    whose Benjamini-Hochberg adjusted p-value (over every outlet and frame tested) is below ``alpha``; the
-    interval is the Welch 95% interval of the difference, unadjusted.
+    The test is Mann-Whitney's U on the articles' values (robust to the many zero cue shares of rare frames); the
+    interval is a 95% bootstrap interval of the difference of means, resampling articles. Outlets (and rests)
+    with fewer than ``stats.MIN_N`` articles are not tested. ``supported``: the Benjamini-Hochberg adjusted
+    p-value (over every outlet and frame tested) is below ``alpha`` and the interval excludes zero.
     """
     table = with_outlet(article_frames.drop(columns="outlet", errors="ignore"), articles)
+    rng = np.random.default_rng(seed)
     rows = []
     for frame, part in table.groupby("frame", sort=True):
         for outlet in sorted(part["outlet"].dropna().unique()):
@@ -50,27 +52,36 @@ def frame_differences(article_frames: pd.DataFrame, articles: pd.DataFrame, meas
             rest = part.loc[part["outlet"] != outlet, measure].to_numpy(dtype=float)
             if stats.too_small(len(own)) or stats.too_small(len(rest)):
                 continue
-            low, high, p_value = welch(own, rest)
+            low, high = difference_interval(own, rest, rng)
             rows.append({"outlet": outlet, "frame": frame, "measure": measure, "n_articles": len(own),
                          "n_rest": len(rest), "mean": own.mean(), "mean_rest": rest.mean(),
-                         "difference": own.mean() - rest.mean(), "ci_low": low, "ci_high": high, "p": p_value})
+                         "difference": own.mean() - rest.mean(), "ci_low": low, "ci_high": high,
+                         "p": rank_test(own, rest)})
     columns = ["outlet", "frame", "measure", "n_articles", "n_rest", "mean", "mean_rest", "difference", "ci_low",
                "ci_high", "p", "p_adjusted", "supported"]
     if not rows:
         return pd.DataFrame(columns=columns)
     result = pd.DataFrame(rows)
-    result["p_adjusted"] = false_discovery_control(result["p"].fillna(1.0).to_numpy())
-    result["supported"] = result["p_adjusted"] < alpha
+    result["p_adjusted"] = false_discovery_control(result["p"].to_numpy())
+    excludes_zero = (result["ci_low"] > 0) | (result["ci_high"] < 0)
+    result["supported"] = (result["p_adjusted"] < alpha) & excludes_zero
     return result[columns]
 
 
-def welch(own: np.ndarray, rest: np.ndarray) -> tuple[float, float, float]:
-    """Welch's t-test of two article samples: the 95% interval of the difference of means and the p-value."""
+def rank_test(own: np.ndarray, rest: np.ndarray) -> float:
+    """Two-sided p-value of Mann-Whitney's U test (1.0 when all values are equal)."""
     if np.ptp(np.concatenate([own, rest])) == 0:
-        return 0.0, 0.0, 1.0
-    result = ttest_ind(own, rest, equal_var=False)
-    interval = result.confidence_interval(0.95)
-    return float(interval.low), float(interval.high), float(result.pvalue)
+        return 1.0
+    return float(mannwhitneyu(own, rest, alternative="two-sided").pvalue)
+
+
+def difference_interval(own: np.ndarray, rest: np.ndarray, rng: np.random.Generator,
+                        n_resamples: int = 1000) -> tuple[float, float]:
+    """95% percentile bootstrap interval of mean(own) - mean(rest), resampling the articles of each side."""
+    own_means = own[rng.integers(0, len(own), size=(n_resamples, len(own)))].mean(axis=1)
+    rest_means = rest[rng.integers(0, len(rest), size=(n_resamples, len(rest)))].mean(axis=1)
+    low, high = np.quantile(own_means - rest_means, [0.025, 0.975])
+    return float(low), float(high)
 
 
 def describe_differences(differences: pd.DataFrame, label=lambda frame: frame) -> list[str]:
@@ -79,7 +90,7 @@ def describe_differences(differences: pd.DataFrame, label=lambda frame: frame) -
         return ["No outlet has enough articles (at least 5, and 5 elsewhere) to test a difference."]
     measure = MEASURE_WORDS.get(differences["measure"].iloc[0], differences["measure"].iloc[0])
     supported = differences[differences["supported"]].sort_values("difference", key=np.abs, ascending=False)
-    tested = f"{len(differences)} outlet-frame comparisons tested (Welch t-test, Benjamini-Hochberg)"
+    tested = f"{len(differences)} outlet-frame comparisons tested (Mann-Whitney U, Benjamini-Hochberg)"
     if supported.empty:
         return [f"No frame differs between an outlet and the other outlets beyond chance ({tested})."]
     sentences = [f"{row.outlet} carries {label(row.frame)} {'more' if row.difference > 0 else 'less'} than the "
