@@ -139,6 +139,8 @@ def speaker_rules() -> dict[str, Any]:
     for key in ("titles", "organisation_words", "group_words", "document_words", "name_breakers", "name_particles",
                 "person_nouns", "unresolvable_pronouns"):
         rules[key] = frozenset(str(word).lower() for word in raw.get(key, ()))
+    rules["role_synonyms"] = {str(word).lower(): frozenset(str(other).lower() for other in others)
+                              for word, others in (raw.get("role_synonyms") or {}).items()}
     rules["speaker_heads"] = (
         rules["organisation_words"] | rules["group_words"] | rules["document_words"] | rules["person_nouns"]
         | frozenset(word for rule in rules["categories"] for word in rule["words"])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -27,9 +28,12 @@ ALTERNATIVES = "|"
 #: share of a sampled non-attribution's characters a prediction must cover to count as a false positive again
 FALSE_POSITIVE_OVERLAP = 0.5
 DETERMINERS = ("the ", "a ", "an ")
-#: words that never begin a speaker's name or description
-NON_NAME_STARTS = frozenset({"its", "his", "her", "their", "our", "my", "your", "this", "that", "these", "those",
-                             "said", "says", "read", "follow", "related", "more", "according"})
+#: words that never begin a speaker's name or description (reporting verbs and link labels glued to a name)
+NON_NAME_STARTS = frozenset({"said", "says", "read", "follow", "related", "according"})
+#: a description's head noun comes before the first of these ("a spokesperson for the ministry")
+POSSESSIVES = frozenset({"its", "his", "her", "their", "our", "my", "your"})
+PREPOSITIONS = frozenset({"and", "or", "of", "for", "with", "from", "at", "in", "on", "to", "by", "familiar", "close",
+                          "who"})
 
 
 def read_sample(path: str | Path = SAMPLE_FILE) -> pd.DataFrame:
@@ -63,23 +67,34 @@ def speaker_matches(predicted: str, gold: str) -> bool:
     return False
 
 
+def _singular(word: str) -> str:
+    """A plural noun's singular by the regular English endings ("majorities" -> "majority")."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def junk_speaker(name: str) -> bool:
     """Whether a speaker string is neither a name nor a person/organisation description (counted as junk).
 
-    A name starts upper-case and is not a pronoun, determiner or link word; a description ends in a noun of the
-    speaker lexicon (singular or plural). Empty speakers (unresolved) are not junk.
+    Junk: only pronouns or quantifiers ("you", "many"), a reporting verb or link label in front, quotation marks
+    in it; else a name starts upper-case, and a description's head noun (the last word before a preposition or
+    "and") must be a noun of the speaker lexicon. Empty speakers (unresolved) are not junk.
     """
     words = normalise_speaker(name).split()
     if not words:
         return False
     rules = lexicons.speaker_rules()
-    if words[0] in NON_NAME_STARTS or words[0] in rules["unresolvable_pronouns"] or words[0] in rules["pronouns"]:
+    if all(word in rules["unresolvable_pronouns"] or word in rules["pronouns"] for word in words):
         return True
     original = name.strip()
-    if re.match(r"^(?:[Tt]he |[Aa]n? )?[A-Z]", original) and not any(char.isdigit() for char in original):
+    if words[0] in NON_NAME_STARTS or re.search(r'["“”]', original):
+        return True
+    if re.match(r"^(?:[Tt]he |[Aa]n? )?[A-Z]", original) and words[0] not in POSSESSIVES:
         return False
-    head = words[-1]
-    return not (head in rules["speaker_heads"] or head.rstrip("s") in rules["speaker_heads"])
+    cut = next((i for i, word in enumerate(words) if i and word in PREPOSITIONS), len(words))
+    head = words[:cut][-1]
+    return head not in rules["speaker_heads"] and _singular(head) not in rules["speaker_heads"]
 
 
 def junk_share(quotes: pd.DataFrame) -> dict[str, Any]:
@@ -106,7 +121,8 @@ def _segments_chars(text: str, segments: list) -> frozenset[int]:
     return char_set(text, [tuple(segment) for segment in segments])
 
 
-def _best_prediction(predictions: pd.DataFrame, text: str, gold: frozenset[int]) -> tuple[Mapping | None, frozenset[int]]:
+def _best_prediction(predictions: pd.DataFrame, text: str, gold: frozenset[int]
+                     ) -> tuple[Mapping | None, frozenset[int]]:
     """The prediction of an article overlapping the gold content most, and its characters."""
     import json
 
@@ -140,7 +156,10 @@ def score_attributions(rows: pd.DataFrame, quotes: pd.DataFrame, texts: Mapping[
         if best is None:
             continue
         content_right += passes("cov80", gold, chars, config)
-        speaker_right += speaker_matches(best["speaker"], row.gold_speaker) if row.gold_speaker else best["speaker"] == ""
+        if row.gold_speaker:
+            speaker_right += speaker_matches(best["speaker"], row.gold_speaker)
+        else:
+            speaker_right += best["speaker"] == ""
     predicted = gold_n + false_positives  # every sampled item was a prediction when drawn
     precision = content_right / predicted if predicted else 0.0
     recall = content_right / gold_n if gold_n else 0.0

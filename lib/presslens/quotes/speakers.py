@@ -32,6 +32,9 @@ GIVEN_NAME_SIMILARITY = 75.0
 #: descriptions headed by a word of these categories are too broad to link to a named person by category alone
 BROAD_CATEGORIES = ("official", "unknown", "organisation")
 DEFINITE_WORDS = frozenset({"the", "this", "that", "these", "those"})
+#: heads that work for someone else: a name after their preposition is not theirs ("a spokesperson for X")
+NOT_TITLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "aide", "attorney",
+                             "lawyer", "counsel", "assistant", "envoy"})
 
 
 @dataclass
@@ -144,9 +147,12 @@ def split_name(tokens: Sequence[Token]) -> tuple[list[Token], list[Token]]:
     breaks = [i for i, token in enumerate(run[:-1]) if _breaks_name(token, rules)]
     if breaks:
         run = run[breaks[-1] + 1 :]
-    while len(run) > 1 and (run[0].ent_type_ in ("GPE", "NORP", "LOC", "ORG", "FAC", "EVENT") and run[1].ent_type_ in NAME_ENTS
-                            and run[0].ent_iob_ == "B" or run[0].tag_ == "NNPS" or _joins(run[0])):
+    places = ("GPE", "NORP", "LOC", "ORG", "FAC", "EVENT")
+    while len(run) > 1 and (run[0].ent_type_ in places and run[1].ent_type_ in NAME_ENTS and run[0].ent_iob_ == "B"
+                            or run[0].tag_ == "NNPS" or _joins(run[0])):
         run = run[1:]
+    if run and (not any(token.text[:1].isupper() for token in run) or _breaks_name(run[-1], rules)):
+        run = []  # "SNP MP", "isn"t": no name left
     names = {token.i for token in run}
     roles = [token for token in tokens if token.i not in names]
     return run, roles
@@ -226,6 +232,8 @@ def _fitting(people: dict[str, Person], name: str) -> list[Person]:
     """The article's persons a name may refer to: same surname, and given names that fit when it has some."""
     parts = NameParts.of(name)
     same = [person for person in people.values() if person.key == name_key(name)]
+    if not parts.given and not same and " " not in name.strip():
+        return [person for person in people.values() if " " in person.name and person.name.split()[0] == name.strip()]
     if not parts.given:
         return same
     return [person for person in same
@@ -347,7 +355,8 @@ def _description_matches(person: Person, head: Token, tokens: Sequence[Token]) -
     """
     if not _is_definite(tokens):
         return False
-    if head.lemma_.lower() in person.role_words or head.lower_ in person.role_words:
+    synonyms = lexicons.speaker_rules()["role_synonyms"].get(head.lemma_.lower(), frozenset())
+    if head.lemma_.lower() in person.role_words or head.lower_ in person.role_words or synonyms & person.role_words:
         return True
     words = {token.lemma_.lower() for token in tokens if token.pos_ in ("NOUN", "ADJ", "PROPN")}
     described = category_of(words, "person", head=head.lemma_.lower())
@@ -362,6 +371,25 @@ def _under_preposition(token: Token, head: Token) -> bool:
             return True
         token = token.head
     return False
+
+
+def _capitalised_noun(token: Token) -> bool:
+    """Whether a capitalised word is a common noun of the speaker lexicon opening a sentence ("Lawyers for ...")."""
+    heads = lexicons.speaker_rules()["speaker_heads"]
+    lowered = token.lower_
+    singular = lowered[:-1] if lowered.endswith("s") else lowered
+    return token.is_sent_start and token.ent_type_ not in NAME_ENTS and (lowered in heads or singular in heads)
+
+
+def _person_after(doc: Doc, tokens: Sequence[Token]) -> list[Token]:
+    """A PERSON entity standing right after a description mention (an apposition without commas), else []."""
+    at = tokens[-1].i + 1
+    if at >= len(doc) or doc[at].ent_type_ not in NAME_ENTS or doc[at].ent_iob_ != "B":
+        return []
+    run = [doc[at]]
+    while run[-1].i + 1 < len(doc) and doc[run[-1].i + 1].ent_iob_ == "I":
+        run.append(doc[run[-1].i + 1])
+    return run
 
 
 def _by_first_name(people: dict[str, Person], name: str) -> Person | None:
@@ -397,8 +425,10 @@ def _unresolved(why: str) -> Resolved:
     return Resolved("", "unknown", "unknown", [], "unresolved", why)
 
 
-def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Person], speakers_so_far: list) -> Resolved:  # noqa: ANN001
-    """A pronoun: the previous person speaker or the last named person of its gender; "it"/"they": the last organisation."""
+def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Person],
+                     speakers_so_far: list) -> Resolved:
+    """A pronoun: the previous person speaker or the last named person of its gender; "it"/"they": the last
+    organisation (or group, for a plural)."""
     if pronoun["type"] == "person":
         gender = pronoun["gender"]
         fits = lambda p: gender == "any" or p.gender in ("any", gender)  # noqa: E731
@@ -410,12 +440,14 @@ def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Pe
         person = _most_recent(people, anchor, fits)
         if person is not None:
             why = f"pronoun '{text}' -> the last person named before it, {person.name}"
-            return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "pronoun", why, True)
+            category = category_of(person.role_words, "person")
+            return Resolved(person.name, "person", category, person.roles, "pronoun", why, True)
     for previous in reversed(speakers_so_far):
-        if previous.speaker_type in ("organisation", "group") and pronoun["type"] != "person":
+        plural_ok = pronoun.get("number") != "singular" or previous.speaker_type == "organisation"
+        if previous.speaker_type in ("organisation", "group") and pronoun["type"] != "person" and plural_ok:
             why = f"pronoun '{text}' -> the last organisation or group speaking, {previous.speaker}"
-            return Resolved(previous.speaker, previous.speaker_type, previous.speaker_category, previous.roles, "pronoun",
-                            why, previous.speaker_named)
+            return Resolved(previous.speaker, previous.speaker_type, previous.speaker_category, previous.roles,
+                            "pronoun", why, previous.speaker_named)
     return _unresolved(f"pronoun '{text}' with nobody before it to refer to")
 
 
@@ -430,17 +462,23 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
         return _resolve_pronoun(pronoun, head.text, record.speaker_start, people, speakers_so_far)
     if _unresolvable(tokens):
         return _unresolved(f"'{record.speaker_mention}' cannot name a speaker")
-    known = any(name_key(token.text) in people for token in tokens if token.pos_ == "PROPN")
+    following = _person_after(doc, tokens)
+    if following and not _person_entity(tokens):
+        tokens = tokens + following  # "head of the region Yegor Borisov told TASS": the name stands right after
+        head = following[-1]
+    titled = head.lower_ in lexicons.speaker_rules()["titles"] and head.lower_ not in NOT_TITLE_HEADS
+    own = [token for token in tokens if not _capitalised_noun(token) and (
+        not _under_preposition(token, head) or (titled and token.ent_type_ in NAME_ENTS))]
+    known = any(name_key(token.text) in people for token in own if token.pos_ == "PROPN")
     speaker_type = "person" if known else _mention_type(tokens, head)
-    if any(child.dep_ == "conj" for child in head.children):
+    if any(child.dep_ == "conj" for child in head.children) and is_speaker_head(head):
         category = category_of(_words(tokens), "group", head=head.lemma_.lower())
         return Resolved(_plain(tokens), "group", category, [], "explicit", "several sources named together", False)
-    common_head = head.pos_ == "NOUN"
-    named = [token for token in tokens if not _under_preposition(token, head) and (
-        name_key(token.text) in people
-        or (token.pos_ == "PROPN" and token.ent_type_ not in (("GPE", "NORP") + (ORG_ENTS if common_head else ()))))]
+    common_head = head.pos_ == "NOUN" or _capitalised_noun(head)
+    named = [token for token in own if token.ent_type_ in NAME_ENTS or not common_head and (
+        name_key(token.text) in people or (token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")))]
     if speaker_type == "person" and named:
-        name_tokens, role_tokens = split_name(tokens)
+        name_tokens, role_tokens = split_name(own)
         name = name_text(name_tokens)
         if not name:
             return _unresolved(f"no name in '{record.speaker_mention}'")
@@ -464,13 +502,13 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
             why = f"description '{record.speaker_mention}' -> {person.name}, whom the article calls '{head.lemma_}'"
             if head.lemma_.lower() not in person.role_words:
                 why = f"description '{record.speaker_mention}' -> {person.name}, the article's only match of its kind"
-            return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "description",
-                            why, True)
-        return Resolved(_plain(tokens), "person", category_of(words, "person", head=lemma), [], "explicit", "description",
-                        False)
+            category = category_of(person.role_words, "person")
+            return Resolved(person.name, "person", category, person.roles, "description", why, True)
+        category = category_of(words, "person", head=lemma)
+        return Resolved(_plain(tokens), "person", category, [], "explicit", "description", False)
     category = category_of(words, speaker_type, head.ent_type_, head=lemma)
-    return Resolved(_plain(tokens), speaker_type, category, [], "explicit", "named" if _is_named(head) else "description",
-                    _is_named(head))
+    why = "named" if _is_named(head) else "description"
+    return Resolved(_plain(tokens), speaker_type, category, [], "explicit", why, _is_named(head))
 
 
 def _words(tokens: Iterable[Token]) -> set[str]:
@@ -487,7 +525,8 @@ def _plain(tokens: Sequence[Token]) -> str:
 
 
 def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
-    """Fill speaker, speaker_id, type, category, roles, resolution and merge_reason of an article's records, in text order."""
+    """Fill speaker, speaker_id, type, category, roles, resolution and merge_reason of an article's records, in
+    text order."""
     people = article_people(doc)
     _register_named_speakers(doc, records, people)
     resolved_so_far: list = []
@@ -613,8 +652,8 @@ def _person_clusters(counts: Counter) -> dict[str, tuple[str, str]]:
             candidates = [c for c in candidates if _given_names_match(parts[c[0]], parts[name])]
         if len(candidates) == 1:
             candidates[0].append(name)
-            reasons[name] = (f"{_given_names_match(parts[candidates[0][0]], parts[name])}, same surname" if parts[name].given
-                             else "surname only; the corpus names one person with it")
+            given = parts[name].given and _given_names_match(parts[candidates[0][0]], parts[name])
+            reasons[name] = f"{given}, same surname" if given else "surname only; the corpus names one person with it"
         else:
             clusters.append([name])
     mapping = {}
@@ -640,7 +679,7 @@ def canonical_names(names_by_type: Iterable[tuple[str, str]]) -> dict[tuple[str,
     for name, target in _person_clusters(persons).items():
         mapping[("person", name)] = target
     others: dict[tuple[str, str], list[str]] = {}
-    for (speaker_type, name), count in counts.items():
+    for speaker_type, name in counts:
         if speaker_type != "person":
             others.setdefault((speaker_type, _organisation_key(name)), []).append(name)
     for (speaker_type, _), names in others.items():

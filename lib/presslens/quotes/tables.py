@@ -19,8 +19,8 @@ NON_VERB_CUES = frozenset({"", "dash", "colon"})
 QUOTE_COLUMNS = [
     "article_id", "outlet", "quote_id", "kind", "content", "cue", "cue_lemma", "cue_category", "evaluative",
     "speaker_mention", "speaker", "speaker_id", "speaker_type", "speaker_category", "roles", "resolution",
-    "speaker_named", "merge_reason", "start_char", "end_char", "segments", "cue_start", "cue_end", "speaker_start", "speaker_end",
-    "sentence_index", "sentence",
+    "speaker_named", "merge_reason", "start_char", "end_char", "segments", "cue_start", "cue_end", "speaker_start",
+    "speaker_end", "sentence_index", "sentence",
 ]
 
 
