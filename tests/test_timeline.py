@@ -5,8 +5,16 @@ from __future__ import annotations
 import pytest
 
 from presslens import paths, registry
-from presslens.timeline import MergeRules, build, extract_events, extract_timex, timex_table
-from presslens.timeline import evaluate, gold, merge
+from presslens.timeline import (
+    build,
+    evaluate,
+    extract_events,
+    extract_timex,
+    fitted_rules,
+    gold,
+    merge,
+    timex_table,
+)
 
 TBAQ = paths.EVAL_DIR / "timeml" / "TBAQ-cleaned"
 needs_tbaq = pytest.mark.skipif(not TBAQ.is_dir(), reason="TimeML gold data not available")
@@ -90,14 +98,16 @@ def test_the_summit_merges_across_outlets(seed_study, seed_docs):
 
 def test_a_different_date_for_the_same_summit_is_a_conflict(seed_study, seed_docs):
     articles = seed_study.articles.copy()
-    articles.loc[articles["id"] == "moscowpost-2024-11-28", "published"] = "2024-11-29"
+    articles.loc[articles["id"] == "moscowpost-2024-11-28", "published"] = "2024-12-01"
     conflicts = build(seed_docs, articles).conflicts
+    assert fitted_rules().tolerance_days < 3
     assert len(conflicts) == 1
     row = conflicts.iloc[0]
-    assert row["kind"] == "across outlets" and {row["value_a"], row["value_b"]} == {"2024-11-28", "2024-11-29"}
+    assert row["kind"] == "across outlets" and {row["value_a"], row["value_b"]} == {"2024-11-28", "2024-12-01"}
     assert "summit" in row["event_phrase_a"] and "summit" in row["event_phrase_b"]
-    stricter = build(seed_docs, articles, MergeRules(tolerance_days=1)).conflicts
-    assert stricter.empty
+    assert "csto" in row["reason"] and row["sentence_a"] and row["sentence_b"]
+    more_tolerant = build(seed_docs, articles, fitted_rules(tolerance_days=3)).conflicts
+    assert more_tolerant.empty
 
 
 def test_timex_table_has_one_row_per_expression(seed_study, seed_docs):
@@ -133,6 +143,6 @@ def test_eval_commands_are_registered():
 
 
 def test_merge_rules_are_documented_parameters():
-    rules = MergeRules()
+    rules = fitted_rules()
     assert 0 < rules.merge_similarity <= 1 and rules.tolerance_days >= 0
     assert merge.MergeRules.__doc__

@@ -48,6 +48,7 @@ class Event:
     sentence_index: int
     sentence: str
     paragraph_kind: str | None
+    tense: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +68,7 @@ def governing_predicate(span: Span) -> Token:
     """The verb or event noun a temporal expression dates: climb from its head to the first predicate."""
     token = span.root
     for _ in range(MAX_CLIMB):
-        if token.head is token:
+        if token.head.i == token.i:
             return token
         token = token.head
         if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT") or is_event_noun(token):
@@ -126,16 +127,34 @@ def event_phrase(predicate: Token) -> tuple[str, str, str]:
 
 
 def participants(predicate: Token) -> list[str]:
-    """Named entities in the predicate's clause (people, organisations, places), in text order, unique."""
+    """Named entities in the predicate's clause (people, organisations, places that take part rather than only
+    locate it) and proper nouns the entity recogniser missed ("CSTO summit"), in text order, unique."""
     doc = predicate.doc
     low, high = predicate.left_edge.i, predicate.right_edge.i
     if predicate.pos_ == "NOUN" and predicate.head is not predicate:
         low, high = min(low, predicate.head.left_edge.i), max(high, predicate.head.right_edge.i)
+    subject = _subject(predicate)
+    if subject is not None and predicate.dep_ in ("acl", "relcl"):
+        low = min(low, subject.left_edge.i)
     seen: dict[str, None] = {}
     for ent in doc.ents:
-        if ent.label_ in PARTICIPANT_LABELS and ent.start >= low and ent.end - 1 <= high:
+        if ent.label_ in PARTICIPANT_LABELS and ent.start >= low and ent.end - 1 <= high and not is_setting(ent):
             seen.setdefault(ent.text.removeprefix("the ").strip(), None)
+    for token in doc[low:high + 1]:
+        if token.pos_ == "PROPN" and not token.ent_type_ and token.is_alpha and len(token.text) > 1:
+            seen.setdefault(token.text, None)
     return list(seen)
+
+
+#: Prepositions that make a place the setting of an event ("in Aleppo", "to the US"), not one of its participants.
+SETTING_PREPOSITIONS = {"in", "at", "to", "from", "near", "over", "across", "into", "inside", "outside", "around",
+                        "through", "throughout", "via", "off", "toward", "towards", "within", "between"}
+
+
+def is_setting(ent: Span) -> bool:
+    """Whether a place is where an event happens rather than who takes part ("flew to Frankfurt")."""
+    head = ent.root.head
+    return ent.label_ in ("GPE", "LOC", "FAC") and ent.root.dep_ == "pobj" and head.lower_ in SETTING_PREPOSITIONS
 
 
 def key_terms(predicate: Token) -> list[str]:
@@ -173,15 +192,19 @@ def event_for(doc: Doc, predicate: Token, timex: Timex | None, event_id: str) ->
         end_char=timex.end_char if timex else predicate.idx + len(predicate.text),
         sentence_index=timex.sentence_index if timex else -1,
         sentence=timex.sentence if timex else predicate.sent.text.strip(),
-        paragraph_kind=predicate._.paragraph_kind,
+        paragraph_kind=predicate._.paragraph_kind, tense=timex.tense if timex else None,
     )
 
 
 def extract_events(doc: Doc, timexes: list[Timex]) -> list[Event]:
-    """One event per calendar-dated DATE/TIME expression: the predicate it dates and the event phrase."""
+    """One event per calendar-dated DATE/TIME expression: the predicate it dates and the event phrase.
+
+    A dateline ("MOSCOW, February 7 (TASS) -") dates the article, not an event; the end of a range ("from 2013 to
+    2014") belongs to the event its start dates.
+    """
     events = []
     for timex in timexes:
-        if timex.type not in ("DATE", "TIME") or not timex.start_date:
+        if timex.type not in ("DATE", "TIME") or not timex.start_date or timex.role in ("dateline", "range_end"):
             continue
         span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
         predicate = governing_predicate(span)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from presslens import plotting
@@ -143,3 +144,182 @@ def draw_context_depth(ax: plt.Axes, events: pd.DataFrame) -> None:
     ax.set_yticks(range(len(outlets)), outlets)
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_xlabel("years before publication (black bar: median; negative: after publication)")
+
+
+# ------------------------------------------------------------------------------------ any corpus size
+#: Up to this many timeline entries the figure labels every entry in outlet lanes; beyond it, density strips.
+MAX_LABELLED_ENTRIES = 40
+#: Density strips: at most this many outlet lanes (the rest are pooled into one lane).
+MAX_LANES = 20
+#: Density strips: conflicts drawn in the small multiple (the most similar first).
+MAX_CONFLICT_ROWS = 12
+FIGURE_WIDTH = 11.0
+
+
+def in_view(events: pd.DataFrame, lookback_years: float) -> pd.Series:
+    """Which events lie from ``lookback_years`` before the first publication to a year after the last one."""
+    published = pd.to_datetime(events["published"], format="mixed", errors="coerce").dropna()
+    if published.empty:
+        return pd.Series(True, index=events.index)
+    low = (published.min() - pd.Timedelta(days=round(365.25 * lookback_years))).date().isoformat()
+    high = (published.max() + pd.Timedelta(days=366)).date().isoformat()
+    return (events["start_date"] >= low) & (events["end_date"] <= high)
+
+
+def lane_outlets(events: pd.DataFrame, max_lanes: int = MAX_LANES) -> dict[str, str]:
+    """Outlet -> its lane: the outlets with most articles keep their own lane, the rest share "other outlets"."""
+    counts = events.groupby("outlet")["article_id"].nunique().sort_values(ascending=False, kind="stable")
+    if len(counts) <= max_lanes:
+        return {outlet: outlet for outlet in counts.index}
+    kept = set(counts.index[:max_lanes - 1])
+    pooled = f"{len(counts) - len(kept)} other outlets"
+    return {outlet: outlet if outlet in kept else pooled for outlet in counts.index}
+
+
+def top_entries(timeline: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The k timeline entries reported by most outlets (then most articles), in date order."""
+    ranked = timeline.sort_values(["n_outlets", "n_articles", "entry_id"], ascending=[False, False, True],
+                                  kind="stable")
+    return ranked.head(k).sort_values("start_date")
+
+
+def timeline_figure(events: pd.DataFrame, timeline: pd.DataFrame, conflicts: pd.DataFrame, *,
+                    gap_days: int = 150, lookback_years: float = 3.0, top_k: int = 12) -> tuple[plt.Figure, int]:
+    """The timeline figure for a corpus of any size, and how many dated events lie outside it.
+
+    Up to ``MAX_LABELLED_ENTRIES`` entries: labelled outlet lanes per episode. Beyond: per-outlet density strips with
+    labels for the ``top_k`` entries most outlets report, and the conflicts as a separate small multiple.
+    """
+    with plt.style.context(plotting.STYLE):
+        if len(timeline) <= MAX_LABELLED_ENTRIES:
+            windows = episodes(events, gap_days=gap_days, lookback_years=lookback_years)
+            if windows:
+                n_lanes = events["outlet"].nunique()
+                fig, axes = plt.subplots(1, len(windows), figsize=(FIGURE_WIDTH, 0.55 * n_lanes + 2), sharey=True,
+                                         gridspec_kw={"width_ratios": panel_widths(windows)}, squeeze=False)
+                left_out = draw_timeline(axes, windows, events, timeline, conflicts)
+                fig.suptitle("Dated events by outlet (numbers: timeline entries; grey line: same entry; "
+                             "vermilion: conflict)")
+                fig.tight_layout()
+                drop_overlapping_labels(fig)
+                return fig, left_out
+        return density_figure(events, timeline, conflicts, lookback_years=lookback_years, top_k=top_k)
+
+
+def density_figure(events: pd.DataFrame, timeline: pd.DataFrame, conflicts: pd.DataFrame, *,
+                   lookback_years: float = 3.0, top_k: int = 12) -> tuple[plt.Figure, int]:
+    """Labels of the top entries, per-outlet density strips (events per week or month) and a conflicts panel."""
+    shown = events[in_view(events, lookback_years)] if len(events) else events
+    lanes = lane_outlets(shown) if len(shown) else {}
+    names = list(dict.fromkeys(lanes.values()))
+    n_conflicts = min(len(conflicts), MAX_CONFLICT_ROWS)
+    heights = [2.2, 0.32 * max(len(names), 1) + 0.6] + ([0.3 * n_conflicts + 0.8] if n_conflicts else [])
+    fig, axes = plt.subplots(len(heights), 1, figsize=(FIGURE_WIDTH, sum(heights) + 0.6),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    axes = axes[:, 0]
+    if len(shown):
+        low, high = _view_range(shown)
+        _draw_strips(axes[1], shown, lanes, names, low, high)
+        _draw_top_labels(axes[0], top_entries(timeline[timeline["entry_id"].isin(set(shown["entry_id"]))], top_k),
+                         low, high)
+        axes[0].set_xlim(axes[1].get_xlim())
+    axes[0].set_title(f"The {top_k} events most outlets report (of {len(timeline):,} timeline entries)", loc="left")
+    if n_conflicts:
+        _draw_conflict_panel(axes[2], conflicts.sort_values("similarity", ascending=False).head(MAX_CONFLICT_ROWS))
+    fig.tight_layout()
+    drop_overlapping_labels(fig)
+    return fig, int(len(events) - len(shown))
+
+
+def _view_range(events: pd.DataFrame) -> tuple[date, date]:
+    """First and last day of the events shown, padded a little."""
+    low = date.fromisoformat(events["start_date"].min())
+    high = date.fromisoformat(events["end_date"].max())
+    pad = timedelta(days=max(7, (high - low).days // 40))
+    return low - pad, high + pad
+
+
+def _draw_strips(ax: plt.Axes, events: pd.DataFrame, lanes: dict[str, str], names: list[str], low: date,
+                 high: date) -> None:
+    """One strip per lane: how many dated events fall in each week (month, for spans over three years)."""
+    frequency = "W" if (high - low).days <= 3 * 365 else "MS"
+    edges = pd.date_range(pd.Timestamp(low), pd.Timestamp(high) + pd.Timedelta(days=31), freq=frequency)
+    days = pd.to_datetime([midpoint(s, e) for s, e in zip(events["start_date"], events["end_date"])])
+    lane_of = events["outlet"].map(lanes).to_numpy()
+    grid = np.zeros((len(names), len(edges) - 1))
+    for row, name in enumerate(names):
+        grid[row], _ = np.histogram(days[lane_of == name].asi8, bins=edges.asi8)
+    mesh = ax.pcolormesh(edges, np.arange(len(names) + 1) - 0.5, np.ma.masked_equal(grid, 0), cmap=plotting.SEQUENTIAL,
+                         shading="flat")
+    ax.set_yticks(range(len(names)), names, fontsize=7)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.grid(False)
+    ax.set_xlim(pd.Timestamp(low), pd.Timestamp(high))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=9))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    plt.colorbar(mesh, ax=ax, pad=0.01, fraction=0.03).ax.tick_params(labelsize=7)
+    ax.set_title(f"Dated events per {'week' if frequency == 'W' else 'month'}, by outlet (darker: more)", loc="left")
+
+
+def _draw_top_labels(ax: plt.Axes, entries: pd.DataFrame, low: date, high: date) -> None:
+    """A stem per top entry at its date, labels staggered over four rows (overlaps are dropped after layout)."""
+    ax.set_ylim(0, 4.6)
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.spines["left"].set_visible(False)
+    for k, entry in enumerate(entries.itertuples()):
+        day = pd.Timestamp(midpoint(entry.start_date, entry.end_date))
+        level = 0.6 + (k % 4)
+        ax.plot([day, day], [0, level], color=CONFLICT_COLOUR if entry.conflict else "#777777", linewidth=0.8)
+        ax.text(day, level + 0.05, f"{_label(entry.event)} ({entry.n_outlets} outlets)", fontsize=7, ha="left",
+                va="bottom", color=CONFLICT_COLOUR if entry.conflict else "#222222", clip_on=True)
+    ax.set_xlim(pd.Timestamp(low), pd.Timestamp(high))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=9))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+
+
+def _draw_conflict_panel(ax: plt.Axes, conflicts: pd.DataFrame) -> None:
+    """One row per conflict: the two dates joined by a line, labelled by outlet pair and event type."""
+    labels = []
+    for row, conflict in enumerate(conflicts.itertuples()):
+        ends = [pd.Timestamp(midpoint(conflict.start_date_a, conflict.end_date_a)),
+                pd.Timestamp(midpoint(conflict.start_date_b, conflict.end_date_b))]
+        ax.plot(ends, [row, row], color=CONFLICT_COLOUR, linewidth=1.2)
+        ax.scatter(ends, [row, row], color=CONFLICT_COLOUR, s=18, zorder=3)
+        labels.append(textwrap.shorten(f"{conflict.outlet_a} vs {conflict.outlet_b}: {conflict.event_phrase_a}", 60,
+                                       placeholder="…"))
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_title("Conflicts: the same event with incompatible dates (the most similar pairs)", loc="left")
+
+
+def visible_texts(fig: plt.Figure) -> list[plt.Text]:
+    """Every visible, non-empty text of a figure: titles, tick labels, annotations."""
+    found = [t for t in fig.findobj(plt.Text) if t.get_visible() and t.get_text().strip()]
+    return list(dict.fromkeys(found))
+
+
+def drop_overlapping_labels(fig: plt.Figure) -> int:
+    """Hide placed labels (texts and annotations in axes) that overlap an earlier text; returns how many."""
+    renderer = fig.canvas.get_renderer()
+    kept = [t.get_window_extent(renderer) for t in visible_texts(fig)
+            if not any(t in ax.texts for ax in fig.axes)]
+    dropped = 0
+    for ax in fig.axes:
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            if any(box.overlaps(other) for other in kept) or not _inside(box, ax.get_window_extent(renderer)):
+                text.set_visible(False)
+                dropped += 1
+            else:
+                kept.append(box)
+    return dropped
+
+
+def _inside(box: "object", frame: "object") -> bool:
+    """Whether a text box lies horizontally within its axes (a label running off the right edge is cut)."""
+    return box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +15,8 @@ from spacy.tokens import Doc, Token
 
 from presslens import cli, nlp, registry
 from presslens.timeline import gold as G
+from presslens.timeline import merge as M
 from presslens.timeline.events import MAX_CLIMB, event_for, governing_predicate
-from presslens.timeline.merge import MergeRules, merge_events
 from presslens.timeline.timex import PRECISION_RANK, Timex, extract_timex
 from presslens.timeline.values import parse_dct
 
@@ -71,7 +73,7 @@ def dated_predicates(doc: Doc, timexes: list[Timex]) -> dict[int, Timex]:
     """Token index of each predicate dated by a calendar DATE/TIME expression -> that expression."""
     dated = {}
     for timex in timexes:
-        if timex.type in ("DATE", "TIME") and timex.start_date:
+        if timex.type in ("DATE", "TIME") and timex.start_date and timex.role != "range_end":
             span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
             dated.setdefault(governing_predicate(span).i, timex)
     return dated
@@ -82,10 +84,39 @@ def date_of(token: Token, dated: dict[int, Timex]) -> Timex | None:
     for _ in range(MAX_CLIMB):
         if token.i in dated:
             return dated[token.i]
-        if token.head is token or token.head.sent.start != token.sent.start:
+        if token.head.i == token.i or token.head.sent.start != token.sent.start:
             return None
         token = token.head
     return None
+
+
+#: Words that make an event hypothetical, planned or denied (such events carry no date of their own).
+IRREALIS_MARKERS = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll", "wo", "shall"}
+
+
+def irrealis(token: Token, depth: int = 4) -> bool:
+    """Whether an event is modal, future or negated: a marker on it or on the predicates above it."""
+    for _ in range(depth):
+        if any(child.lower_ in IRREALIS_MARKERS or child.dep_ == "neg" for child in token.children):
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def focus_date(token: Token, timexes: list[Timex], published: date | None) -> Timex | None:
+    """The narrative's current day: the last day-precise date before the event's sentence, not after publication."""
+    before = [t for t in timexes if t.end_char <= token.sent.start_char and t.role != "dateline"
+              and t.type in ("DATE", "TIME") and t.precision in ("day", "time") and t.start_date]
+    if not before or (published and before[-1].start_date > published.isoformat()):
+        return None
+    return before[-1]
+
+
+def normalise_gold_date(value: str) -> str:
+    """A gold date in the full SemEval form ("2005" -> "2005-XX-XX", "2011-03" -> "2011-03-XX")."""
+    return {4: f"{value}-XX-XX", 7: f"{value}-XX"}.get(len(value), value)
 
 
 def find_token(doc: Doc, gold_doc: G.GoldDoc, sentence: int, word: str) -> Token | None:
@@ -109,16 +140,19 @@ def _prf(system: set, gold: set) -> dict[str, float]:
     precision = hits / len(system) if system else 0.0
     recall = hits / len(gold) if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "system_pairs": len(system),
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "system_pairs": len(system),
             "gold_pairs": len(gold)}
 
 
-def mention_events(timelines: dict, docs: dict[str, G.GoldDoc], parsed: dict[str, Doc], dated: dict[str, dict],
-                   dct_fallback: bool = True) -> pd.DataFrame:
+def mention_events(timelines: dict, docs: dict[str, G.GoldDoc], parsed: dict[str, Doc],
+                   timexes: dict[str, list[Timex]]) -> pd.DataFrame:
     """One row per gold mention found in the text: gold and system date, gold line, and its event record.
 
-    An event no TIMEX3 dates gets the publication date (``dct_fallback``) or stays undated.
+    An event takes the date that governs it; else, unless it is hypothetical or denied, the narrative's current day
+    (the last day-precise date before it), else the publication date.
     """
+    dated = {key: dated_predicates(parsed[key], found) for key, found in timexes.items()}
     rows = []
     for timeline, lines in timelines.items():
         for line_number, (gold_date, mentions) in enumerate(lines):
@@ -128,27 +162,96 @@ def mention_events(timelines: dict, docs: dict[str, G.GoldDoc], parsed: dict[str
                 token = find_token(parsed[doc_key], docs[doc_key], sentence, word)
                 if token is None:
                     continue
-                timex = date_of(token, dated[doc_key])
-                event = asdict(event_for(parsed[doc_key], token, timex, f"{doc_key}-{sentence}-{word}"))
                 published = parse_dct(docs[doc_key].dct, "day")[0]
+                timex = date_of(token, dated[doc_key])
+                focus = None if timex or irrealis(token) else focus_date(token, timexes[doc_key], published)
+                event = asdict(event_for(parsed[doc_key], token, timex or focus, f"{doc_key}-{sentence}-{word}"))
                 dct = published.isoformat() if published else UNDATED
-                first, last = (timex.start_date, timex.end_date) if timex else (dct, dct) if dct_fallback and published else OPEN_INTERVAL
-                rows.append({**event, "timeline": timeline, "line": f"{timeline}#{line_number}", "gold_date": gold_date,
-                             "system_date": semeval_date(timex) if timex or not dct_fallback else dct,
+                found = timex or focus
+                if found:
+                    system_date, first, last = semeval_date(found), found.start_date, found.end_date
+                elif irrealis(token) or not published:
+                    system_date, (first, last) = UNDATED, OPEN_INTERVAL
+                else:
+                    system_date, first, last = dct, dct, dct
+                rows.append({**event, "timeline": timeline, "line": f"{timeline}#{line_number}",
+                             "gold_date": normalise_gold_date(gold_date), "system_date": system_date,
                              "timex_date": semeval_date(timex), "dct_date": dct, "start_date": first, "end_date": last,
-                             "precision": timex.precision if timex else "day" if dct_fallback else "unknown"})
+                             "precision": found.precision if found else "day" if published else "unknown"})
     return pd.DataFrame(rows)
 
 
-def merge_scores(mentions: pd.DataFrame, rules: MergeRules) -> dict[str, float]:
+def _pair_features(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One timeline's prepared events and all its candidate pairs with their similarity features."""
+    work = M.prepare(part.reset_index(drop=True))
+    everything = M.MergeRules(block_neighbours=10 ** 6, require_shared_participant=False)
+    pairs = M.candidate_pairs(work, everything, window_days=10 ** 7)
+    records = work[["types", "participants", "terms", "agent", "first_day", "last_day"]].to_dict("records")
+    rows = []
+    for left, right in pairs:
+        a, b = records[left], records[right]
+        if not a["types"] & b["types"]:
+            continue
+        both = bool(a["participants"] and b["participants"])
+        rows.append((left, right, M._overlap(a["participants"], b["participants"]), M._jaccard(a["terms"], b["terms"]),
+                     both and not a["participants"] & b["participants"], M.gap_days(a, b)))
+    return work, pd.DataFrame(rows, columns=["left", "right", "participants", "terms", "disjoint", "gap_days"])
+
+
+def _scored(features: pd.DataFrame, rules: M.MergeRules) -> pd.DataFrame:
+    """Candidate pairs with their similarity under the rules."""
+    score = (1 - rules.participant_weight - rules.term_weight + rules.participant_weight * features["participants"]
+             + rules.term_weight * features["terms"])
+    if rules.require_shared_participant:
+        score = score.where(~features["disjoint"], 0.0)
+    return features.assign(similarity=score.round(6))
+
+
+def merge_scores(prepared: list[tuple[pd.DataFrame, pd.DataFrame]], rules: M.MergeRules) -> dict[str, float]:
     """Pairwise F1 of same-event merges, timeline by timeline (each target entity's events are merged alone)."""
     system, gold = set(), set()
-    for _, part in mentions.groupby("timeline"):
-        part = part.assign(precision_rank=[PRECISION_RANK.get(p, 0) for p in part["precision"]])
-        entries = merge_events(part, rules)
-        system |= pairwise([list(g["event_id"]) for _, g in part.groupby(entries)])
-        gold |= pairwise([list(g["event_id"]) for _, g in part.groupby("line")])
+    for work, features in prepared:
+        clusters = M.cluster(work, _scored(features, rules), rules)
+        ids = work["event_id"].tolist()
+        system |= pairwise(_groups(ids, clusters))
+        gold |= pairwise(_groups(ids, work["line"].tolist()))
     return _prf(system, gold)
+
+
+def _groups(ids: list[str], labels: list) -> list[list[str]]:
+    """Ids grouped by their label."""
+    groups: dict[object, list[str]] = {}
+    for event_id, label in zip(ids, labels):
+        groups.setdefault(label, []).append(event_id)
+    return list(groups.values())
+
+
+#: The grid the merge rules are fitted over (SemEval-2015 dev).
+FIT_GRID = {"participant_weight": [0.0, 0.3, 0.6], "term_weight": [0.0, 0.2],
+            "merge_similarity": [0.3, 0.5, 0.7, 0.9, 1.0], "require_shared_participant": [False, True],
+            "tolerance_days": [0, 1, 3, 7]}
+
+
+def fit_rules(prepared: list[tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[M.MergeRules, dict[str, float]]:
+    """The rules of the grid with the best pairwise F1 (ties: the simpler, earlier grid point)."""
+    best, best_scores = M.MergeRules(), {"f1": -1.0}
+    for values in itertools.product(*FIT_GRID.values()):
+        settings = dict(zip(FIT_GRID, values))
+        if settings["participant_weight"] + settings["term_weight"] >= 1:
+            continue
+        rules = replace(M.MergeRules(), **settings)
+        scores = merge_scores(prepared, rules)
+        if scores["f1"] > best_scores["f1"]:
+            best, best_scores = rules, scores
+    return best, best_scores
+
+
+def record_fit(path: Path, rules: M.MergeRules, scores: dict[str, float], data: Path) -> None:
+    """Write the fitted rules and the score they reach to a JSON file (read by `merge.fitted_rules`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"fitted_on": f"SemEval-2015 Task 4 timelines ({data.name}), pairwise same-event F1",
+              "grid": FIT_GRID, "rules": {k: getattr(rules, k) for k in FIT_GRID}, "merge_pairwise": scores}
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def run_timeline(args: argparse.Namespace) -> dict[str, object]:
@@ -159,17 +262,24 @@ def run_timeline(args: argparse.Namespace) -> dict[str, object]:
     parsed_list = nlp.parse_texts([docs[d].text for d in wanted], nlp.load_pipeline(), progress=not args.quiet,
                                   desc="parsing gold")
     parsed = dict(zip(wanted, parsed_list))
-    dated = {}
+    timexes = {}
     for key, doc in parsed.items():
         doc._.article_id = key
-        dated[key] = dated_predicates(doc, extract_timex(doc, docs[key].dct, "day"))
-    mentions = mention_events(timelines, docs, parsed, dated)
+        timexes[key] = extract_timex(doc, docs[key].dct, "day")
+    mentions = mention_events(timelines, docs, parsed, timexes)
     n_gold = sum(len(ms) for lines in timelines.values() for _, ms in lines)
     dated_gold = mentions[mentions["gold_date"] != UNDATED]
     if args.predictions:
         args.predictions.parent.mkdir(parents=True, exist_ok=True)
         columns = ["timeline", "line", "event_id", "gold_date", "system_date", "timex_date", "event_phrase", "sentence"]
         mentions[columns].to_json(args.predictions, orient="records", lines=True)
+    prepared = [_pair_features(part) for _, part in mentions.groupby("timeline")]
+    if args.fit:
+        rules, scores = fit_rules(prepared)
+        record_fit(M.FITTED_RULES, rules, scores, args.data)
+    rules = M.fitted_rules()
+    head_only = M.MergeRules(participant_weight=0.0, term_weight=0.0, merge_similarity=1.0,
+                             require_shared_participant=False)
     return {
         "data": str(args.data), "timelines": len(timelines), "documents": len(parsed),
         "gold_mentions": n_gold, "mentions_found": len(mentions),
@@ -178,9 +288,9 @@ def run_timeline(args: argparse.Namespace) -> dict[str, object]:
         "date_accuracy_timex_only": round(float((mentions["timex_date"] == mentions["gold_date"]).mean()), 4),
         "dated_gold_mentions": len(dated_gold),
         "baseline_dct_date_accuracy": round(float((mentions["dct_date"] == mentions["gold_date"]).mean()), 4),
-        "merge_pairwise": merge_scores(mentions, MergeRules()),
-        "merge_pairwise_same_head_only": merge_scores(mentions, MergeRules(predicate_weight=1.0, merge_similarity=1.0)),
-        "merge_rules": asdict(MergeRules()),
+        "merge_pairwise": merge_scores(prepared, rules),
+        "merge_pairwise_same_head_only": merge_scores(prepared, head_only),
+        "merge_rules": asdict(rules), "merge_rules_file": str(M.FITTED_RULES),
     }
 
 
@@ -189,6 +299,8 @@ def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
     cli.add_eval_options(parser,
                          data_help="the SemEval-2015 Task 4 folder (gold timelines and track A TimeML documents)",
                          predictions_help="write per-mention dates (JSON lines)")
+    parser.add_argument("--fit", action="store_true",
+                        help=f"fit the merge rules on these timelines and record them in {M.FITTED_RULES.name}")
 
 
 registry.evaluators.register("timeline", func=registry.Command(

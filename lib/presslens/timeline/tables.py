@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -13,8 +13,8 @@ from spacy.tokens import Doc
 from presslens import stats
 from presslens.timeline import merge
 from presslens.timeline.events import extract_events
-from presslens.timeline.timex import PRECISION_RANK, extract_timex
-from presslens.timeline.values import parse_dct
+from presslens.timeline.timex import extract_timex
+from presslens.timeline.values import bounds, parse_dct, truncate
 
 TIMEX_COLUMNS = ["article_id", "outlet", "published", "text", "type", "value", "start_date", "end_date", "precision",
                  "mod", "end_value", "anchor", "dct_limited", "tense", "rule", "start_char", "end_char",
@@ -22,7 +22,10 @@ TIMEX_COLUMNS = ["article_id", "outlet", "published", "text", "type", "value", "
 EVENT_COLUMNS = ["event_id", "article_id", "outlet", "published", "timex_text", "value", "start_date", "end_date",
                  "precision", "predicate", "predicate_lemma", "event_phrase", "subject", "object", "entities",
                  "key_terms", "event_heads", "days_before_publication", "paragraph_kind", "start_char", "end_char",
-                 "predicate_start_char", "predicate_end_char", "sentence_index", "sentence"]
+                 "predicate_start_char", "predicate_end_char", "sentence_index", "sentence", "tense"]
+TIMELINE_COLUMNS = ["entry_id", "start_date", "end_date", "value", "precision", "event", "predicate", "participants",
+                    "n_mentions", "n_articles", "n_outlets", "outlets", "sources", "conflict", "evidence",
+                    "evidence_article_id", "evidence_start_char", "evidence_end_char"]
 
 
 @dataclass
@@ -81,34 +84,72 @@ def events_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
-def _with_entries(events: pd.DataFrame, rules: merge.MergeRules) -> pd.DataFrame:
-    """Events with their merge keys as lists and their timeline entry ids."""
-    work = events.copy()
-    for column in ("key_terms", "event_heads"):
-        work[column] = [k.split("; ") if k else [] for k in work[column]]
-    work["precision_rank"] = [PRECISION_RANK.get(p, 0) for p in work["precision"]]
-    work["n_terms"] = [len(k) for k in work["key_terms"]]
-    work["entry_id"] = merge.merge_events(work, rules) if len(work) else []
-    return work
+def records_with_articles(timexes: pd.DataFrame, events: pd.DataFrame, articles: pd.DataFrame
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The store's timex and event rows with outlet and publication date, in today's table columns."""
+    meta = _article_rows(articles)
+    timexes = timexes.assign(outlet=[meta[a]["outlet"] for a in timexes.get("article_id", [])],
+                             published=[meta[a]["published"] for a in timexes.get("article_id", [])])
+    days = [_days_before(meta[a]["published"], meta[a]["date_precision"], start)
+            for a, start in zip(events.get("article_id", []), events.get("start_date", []))]
+    events = events.assign(outlet=[meta[a]["outlet"] for a in events.get("article_id", [])],
+                           published=[meta[a]["published"] for a in events.get("article_id", [])],
+                           days_before_publication=days)
+    return timexes.reindex(columns=TIMEX_COLUMNS), events.reindex(columns=EVENT_COLUMNS)
 
 
-def build(docs: Mapping[str, Doc], articles: pd.DataFrame, rules: merge.MergeRules = merge.MergeRules()) -> TimelineTables:
-    """All four tables at once (extraction runs once)."""
-    timexes = timex_table(docs, articles)
-    events = events_table(docs, articles)
-    work = _with_entries(events, rules)
-    conflicts = merge.find_conflicts(work, rules)
+def publication_end(published: object) -> date | None:
+    """The last day of the period a publication date names ("2024-11" -> 2024-11-30), None when unknown."""
+    dct, precision = parse_dct(str(published), None)
+    if dct is None:
+        return None
+    value = truncate(dct.isoformat(), precision) if precision in ("month", "year") else dct.isoformat()
+    return date.fromisoformat(bounds(value)[1])
+
+
+def _mark_after_publication(events: pd.DataFrame) -> pd.DataFrame:
+    """Flag past-tense events dated after their article's publication date (a misread date, or a misdated article)."""
+    tenses = events["tense"] if "tense" in events.columns else pd.Series([None] * len(events))
+    flags = []
+    for published, tense, start in zip(events["published"], tenses, events["start_date"]):
+        end = publication_end(published) if tense == "past" else None
+        flags.append(bool(end and date.fromisoformat(start) > end))
+    return events.assign(past_after_publication=flags)
+
+
+def build_from_tables(timexes: pd.DataFrame, events: pd.DataFrame,
+                      rules: merge.MergeRules | None = None) -> TimelineTables:
+    """The timeline and its conflicts from the per-article timex and event rows (outlet and published joined in)."""
+    rules = rules or merge.fitted_rules()
+    events = events.reset_index(drop=True)
+    if "past_after_publication" not in events.columns:
+        events = _mark_after_publication(events)
+    if events.empty:
+        empty = events.assign(entry_id=pd.Series(dtype=object))
+        return TimelineTables(timexes, empty, pd.DataFrame(columns=TIMELINE_COLUMNS),
+                              pd.DataFrame(columns=merge.CONFLICT_COLUMNS))
+    work = merge.prepare(events)
+    work["n_terms"] = [len(t) + len(p) for t, p in zip(work["terms"], work["participants"])]
+    pairs = merge.scored_pairs(work, rules, max(rules.tolerance_days, rules.max_conflict_gap_days))
+    work["entry_id"] = merge.merge_events(work, rules, pairs).to_numpy()
+    conflicts = merge.find_conflicts(work, pairs, rules)
     entries = merge.timeline(work, conflicts)
-    events = events.assign(entry_id=work["entry_id"].to_numpy())
-    return TimelineTables(timexes, events, entries, conflicts)
+    return TimelineTables(timexes, events.assign(entry_id=work["entry_id"].to_numpy()), entries, conflicts)
 
 
-def timeline_table(docs: Mapping[str, Doc], articles: pd.DataFrame, rules: merge.MergeRules = merge.MergeRules()) -> pd.DataFrame:
+def build(docs: Mapping[str, Doc], articles: pd.DataFrame, rules: merge.MergeRules | None = None) -> TimelineTables:
+    """All four tables from parsed articles (extraction runs once, then ``build_from_tables``)."""
+    return build_from_tables(timex_table(docs, articles), events_table(docs, articles), rules)
+
+
+def timeline_table(docs: Mapping[str, Doc], articles: pd.DataFrame,
+                   rules: merge.MergeRules | None = None) -> pd.DataFrame:
     """The merged cross-article timeline (timeline.csv)."""
     return build(docs, articles, rules).timeline
 
 
-def conflicts_table(docs: Mapping[str, Doc], articles: pd.DataFrame, rules: merge.MergeRules = merge.MergeRules()) -> pd.DataFrame:
+def conflicts_table(docs: Mapping[str, Doc], articles: pd.DataFrame,
+                    rules: merge.MergeRules | None = None) -> pd.DataFrame:
     """Same events reported with incompatible dates (conflicts.csv)."""
     return build(docs, articles, rules).conflicts
 
@@ -126,3 +167,26 @@ def context_depth(events: pd.DataFrame) -> pd.DataFrame:
                      "median_days": float(np.median(values)), "ci_low": low, "ci_high": high,
                      "max_days": float(values.max()), "small_n": stats.too_small(n_articles)})
     return pd.DataFrame(rows)
+
+
+def readable_timeline(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The timeline for reading and filtering (by outlet, participant, date), one row per entry with its evidence."""
+    dates = [start if start == end else f"{start} – {end}"
+             for start, end in zip(timeline["start_date"], timeline["end_date"])]
+    return pd.DataFrame({
+        "entry": timeline["entry_id"], "date": dates, "from": timeline["start_date"], "to": timeline["end_date"],
+        "precision": timeline["precision"], "event": timeline["event"], "participants": timeline["participants"],
+        "outlets": timeline["outlets"], "n_outlets": timeline["n_outlets"], "n_articles": timeline["n_articles"],
+        "conflict": timeline["conflict"], "evidence": timeline["evidence"],
+        "article_id": timeline["evidence_article_id"], "start_char": timeline["evidence_start_char"],
+        "end_char": timeline["evidence_end_char"], "all_sources": timeline["sources"],
+    })
+
+
+def readable_conflicts(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Conflicts for reading: both versions side by side with their evidence and why they were judged the same."""
+    columns = {"kind": "kind", "gap_days": "days apart", "reason": "why the same event",
+               "outlet_a": "outlet A", "value_a": "date A", "sentence_a": "evidence A", "article_id_a": "article A",
+               "start_char_a": "offset A", "outlet_b": "outlet B", "value_b": "date B", "sentence_b": "evidence B",
+               "article_id_b": "article B", "start_char_b": "offset B"}
+    return conflicts[list(columns)].rename(columns=columns)

@@ -44,6 +44,8 @@ class Timex:
     tense: str | None = None
     dct_limited: bool = False
     rule: str = ""
+    #: "dateline" (dates the article, not an event), "range_start" / "range_end" (the two ends of one interval), or "".
+    role: str = ""
     root_i: int = field(default=-1, repr=False)
 
 
@@ -373,7 +375,10 @@ def r_season(m: re.Match, ctx: Context) -> Norm | None:
     if anchor is None:
         return Norm("DATE", f"XXXX-{code}", anchor="none")
     steps = lexicon()["shifts"].get(re.sub(r"\s+", " ", (m["shift"] or "this").lower()), 0)
-    return Norm("DATE", f"{anchor.year + steps}-{code}", mod=_mod(m["mod"]), anchor=label, needs="year")
+    year = anchor.year + steps
+    if not m["shift"] and ctx.tense == "past" and label == "dct" and V.bounds(f"{year}-{code}")[0] > anchor.isoformat():
+        year -= 1
+    return Norm("DATE", f"{year}-{code}", mod=_mod(m["mod"]), anchor=label, needs="year")
 
 
 def _weekday_date(weekday: int, shift: str | None, ctx: Context) -> date | None:
@@ -588,6 +593,20 @@ def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> int:
     return 1 + (weekday - first) % 7 + 7 * (nth - 1)
 
 
+def r_the_day(m: re.Match, ctx: Context) -> Norm | None:
+    """(end / finish / for) the day: the day the text is about (its last day-precise date), else the publication day."""
+    if ctx.last_date and V.precision(ctx.last_value or "") == "day":
+        return Norm("DATE", ctx.last_value, anchor=f"text:{ctx.last_value}")
+    if ctx.dct is None:
+        return Norm("DATE", "XXXX-XX-XX", anchor="none")
+    return Norm("DATE", ctx.dct.isoformat(), anchor="dct", needs="day")
+
+
+#: Words before "the day" that make it the day being reported ("ended the day", "for the day").
+THE_DAY_BEFORE = {"end", "ended", "ending", "ends", "finish", "finished", "finishing", "close", "closed", "closing",
+                  "for", "start", "started", "during", "rest", "remainder", "in"}
+
+
 def r_the_weekend(m: re.Match, ctx: Context) -> Norm:
     """the weekend: the weekend nearest the publication date in the clause's direction."""
     if ctx.dct is None:
@@ -638,6 +657,7 @@ def _word_classes(word: str) -> frozenset[str] | set[str]:
     """Trigger classes of one word of text, numbers included."""
     if word.isdigit():
         found = {"YEAR4"} if len(word) == 4 else {"CLOCK"} if len(word) <= 2 else set()
+        found |= {"CLOCK"} if len(word) == 4 and word[:2] <= "23" and word[2:] <= "59" else set()
         return found | {"DECADE"} if word.endswith("0") else found
     return trigger_words().get(word.lower(), frozenset())
 
@@ -684,6 +704,7 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>SPELLEDYEAR)\b", r_spelled_year),
     ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
     ("the_weekend", "UNIT", r"\bthe\s+weekend\b", r_the_weekend),
+    ("the_day", "UNIT", r"\bthe\s+day\b(?!\s+(?:before|after|of|when|that|which|he|she|they|it|we|I)\b)", r_the_day),
     ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))(?=(?P<ended>\s+(?:ended|ending)\b)?)", r_the_year),
     ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
     ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR)|\s+of\s+(?P<yshift>this|last|next)\s+year\b)?", r_quarter),
@@ -744,7 +765,7 @@ def clause_tense(span: Span) -> str | None:
                 if words & PERFECT_MARKERS:
                     return "present"
                 return "past" if "Past" in finite[0].morph.get("Tense") else "present"
-        if token.head is token:
+        if token.head.i == token.i:
             return None
         token = token.head
     return None
@@ -766,15 +787,46 @@ def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
     weekday = groups.get("wd")
     if weekday and weekday.lower() in lex["ambiguous_weekdays"]:
         return False
+    if rule.name == "season" and not groups.get("y") and _not_a_season(m, span):
+        return False
     if rule.name == "season" and not (groups.get("shift") or groups.get("y") or groups.get("mod")):
         return span.root.pos_ in ("NOUN", "PROPN")
+    if rule.name in ("decade", "decade_word") and AGE_BEFORE.search(m.string[max(0, m.start() - 30):m.start()]):
+        return False
     if rule.name == "vague" and groups["word"].lower() in lex["weak_vague"]:
         return span.root.pos_ in ("ADV", "ADJ", "NOUN") and span.root.dep_ not in ("mark", "advmod") or span.root.pos_ == "ADV" and span.root.dep_ == "advmod" and span.root.lower_ not in ("once",)
+    if rule.name == "the_day":
+        before = m.string[max(0, m.start() - 15):m.start()].split()
+        return bool(before) and before[-1].lower() in THE_DAY_BEFORE
     if rule.name == "plural_unit" and span.root.dep_ == "compound":
         return False
     if rule.name == "year":
         return span.root.like_num or span.root.pos_ in ("NUM", "PROPN", "NOUN") and span.root.ent_type_ not in ("MONEY", "CARDINAL", "QUANTITY", "PERCENT")
     return True
+
+
+#: Words before a decade that make it an age ("in his 20s", "in their early thirties", "aged 30s").
+AGE_BEFORE = re.compile(r"\b(?:his|her|their|my|your|our|its|aged?|whose)\s+(?:(?:early|mid|late)[\s-]+)?$", re.IGNORECASE)
+#: Words after "fall" / "spring" that make it a noun of its own ("the fall of Aleppo", "a fall in sales").
+NOT_SEASON_AFTER = re.compile(r"^\s+(?:of\s+(?!\d{4}\b)|in\s+(?!\d{4}\b)|from\b|to\b|by\b|since\b|on\b|was\b|came\b)",
+                              re.IGNORECASE)
+#: Words before a bare "fall" that make it a drop, not autumn ("a large fall", "its worst fall").
+SEASON_BEFORE = {"in", "this", "last", "next", "that", "during", "since", "until", "by", "early", "late", "mid", "each",
+                 "every", "coming", "past", "previous", "following", "the", "of", "for", "before", "after", "over",
+                 "through", "throughout", "till", "into"}
+
+
+def _not_a_season(m: re.Match, span: Span) -> bool:
+    """Whether a season word is some other noun: "the fall of Aleppo", "the Arab Spring", "a sharp fall in prices"."""
+    word = m["season"]
+    if NOT_SEASON_AFTER.match(m.string[m.end():m.end() + 20]):
+        return True
+    if word[0].isupper() and span.start > 0 and span.doc[span.start - 1].pos_ == "PROPN" and not m["shift"]:
+        return True
+    if word.lower() != "fall" or m["shift"] or m["mod"]:
+        return False
+    before = m.string[max(0, m.start() - 20):m.start()].split()
+    return not before or before[-1].lower() not in SEASON_BEFORE
 
 
 #: A final dot that belongs to the expression ("a.m.", "Jan.") rather than to the sentence.
@@ -846,4 +898,63 @@ def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -
                 ctx.last_quarter = value
             if norm.explicit:
                 ctx.reference, ctx.reference_value, ctx.reference_sentence = date.fromisoformat(first), value, sentence_index
+    mark_ranges(records, text)
+    mark_dateline(records, text)
     return records
+
+
+#: What joins the two ends of a range ("from 2013 to 2014", "between May and July", "2013-2014").
+RANGE_JOIN = re.compile(r"\s*(?:to|until|till|through|thru|and|-|–|—)\s*", re.IGNORECASE)
+RANGE_OPEN = re.compile(r"\b(?:from|between)\s+(?:(?:early|mid|late)[\s-]+)?$", re.IGNORECASE)
+
+
+def mark_ranges(records: list[Timex], text: str) -> None:
+    """Join "from X to Y" / "between X and Y": X becomes the interval from X to Y, Y is marked as its end."""
+    for first, second in zip(records, records[1:]):
+        if first.type != "DATE" or second.type != "DATE" or not (first.start_date and second.end_date):
+            continue
+        if not RANGE_JOIN.fullmatch(text[first.end_char:second.start_char]):
+            continue
+        if not RANGE_OPEN.search(text[max(0, first.start_char - 20):first.start_char]):
+            continue
+        if first.anchor.startswith("dct") and first.value[:4].isdigit() and second.value[:4].isdigit():
+            _move_to_year(first, second.value[:4])
+        if second.end_date < first.start_date:
+            continue
+        first.end_value, first.end_date, first.role = second.value, second.end_date, "range_start"
+        second.role = "range_end"
+
+
+def _move_to_year(timex: Timex, year: str) -> None:
+    """Give a year-less range start the year its end names ("between May and July 2015")."""
+    value = year + timex.value[4:]
+    first, last = V.bounds(value, timex.mod)
+    if first:
+        timex.value, timex.start_date, timex.end_date, timex.anchor = value, first, last, f"text:{year}"
+
+
+#: A dateline: a place in capitals (with an optional region), a date, and an optional agency or dash.
+DATELINE_PLACE = re.compile(r"\s*(?P<place>[A-Z][A-Z'.-]+(?:[ -][A-Z][A-Z'.-]+)*)(?:\s*,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?"
+                            r"\s*[,(]\s*")
+DATELINE_AFTER = re.compile(r"^\s*(?:[.,]\s*)?(?:/?\(?[A-Z][A-Za-z-]+\)?/?\.?|--|—|–|-|:|\n|$)")
+#: A dateline sits in the first characters of an article.
+DATELINE_WITHIN = 400
+
+
+def find_dateline(text: str, start_char: int, end_char: int) -> str | None:
+    """The place of a dateline whose date lies at ``start_char:end_char`` ("MOSCOW, February 7. /TASS/."), else None."""
+    if start_char > DATELINE_WITHIN:
+        return None
+    line_start = text.rfind("\n", 0, start_char) + 1
+    found = DATELINE_PLACE.fullmatch(text[line_start:start_char])
+    if not found or len(found["place"]) < 3 or not DATELINE_AFTER.match(text[end_char:end_char + 30]):
+        return None
+    return found["place"].title()
+
+
+def mark_dateline(records: list[Timex], text: str) -> None:
+    """Mark the date of a dateline: it gives the publication date and place, and never dates an event."""
+    for timex in records[:3]:
+        if timex.type in ("DATE", "TIME") and find_dateline(text, timex.start_char, timex.end_char):
+            timex.role = "dateline"
+            return

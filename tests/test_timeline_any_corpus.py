@@ -1,0 +1,191 @@
+"""presslens.timeline on any corpus: ranges, ages, "the fall of", datelines on wire copy, event identity, conflicts
+with reasons, the recorded merge fit, and a figure that stays legible at 10,000 events."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from presslens import paths
+from presslens.timeline import build_from_tables, extract_events, extract_timex, fitted_rules, merge, plot
+
+INTL = paths.BENCH_DIR / "intl_news_3k.jsonl.gz"
+needs_intl = pytest.mark.skipif(not INTL.is_file(), reason="international wire benchmark not available")
+
+
+def _timexes(nlp, text: str, published: str = "2017-02-07") -> tuple[object, dict]:
+    """A parsed text and its temporal expressions keyed by their text."""
+    doc = nlp(text)
+    doc._.article_id = "t"
+    return doc, {t.text: t for t in extract_timex(doc, published, "day")}
+
+
+def test_a_range_is_one_interval_dating_one_event(nlp):
+    doc, found = _timexes(nlp, "Rebels held the city from 2013 to 2014, the monitoring group said.")
+    start = found["2013"]
+    assert (start.start_date, start.end_date, start.end_value, start.role) == ("2013-01-01", "2014-12-31", "2014",
+                                                                              "range_start")
+    assert found["2014"].role == "range_end"
+    events = extract_events(doc, list(found.values()))
+    assert [(e.start_date, e.end_date) for e in events] == [("2013-01-01", "2014-12-31")]
+
+
+def test_a_range_start_without_a_year_takes_the_year_of_its_end(nlp):
+    _, found = _timexes(nlp, "The talks ran between May and July 2015 in Geneva.")
+    assert found["May"].value == "2015-05" and found["May"].end_date == "2015-07-31"
+
+
+def test_ages_are_not_decades(nlp):
+    _, found = _timexes(nlp, "A man in his 20s and a woman in her early 30s were arrested. Prices rose in the 1990s.")
+    assert "20s" not in " ".join(found) and "30s" not in " ".join(found)
+    assert found["the 1990s"].value == "199"
+
+
+def test_the_fall_of_a_place_or_of_prices_is_not_a_season(nlp):
+    text = "After the fall of Aleppo, markets saw a large fall in prices. In the fall, talks resumed."
+    _, found = _timexes(nlp, text)
+    assert [t.value for t in found.values()] == ["2016-FA"]
+
+
+@needs_intl
+def test_a_wire_dateline_dates_the_article_and_no_event(nlp):
+    with gzip.open(INTL, "rt", encoding="utf-8") as handle:
+        wire = [row for row in map(json.loads, handle) if row["outlet"] == "TASS" and "/TASS/" in row["text"][:80]]
+    checked = 0
+    for row in wire[:5]:
+        published = "-".join(f"{int(p):02d}" for p in row["published"].strip().split("/"))
+        doc = nlp(row["text"])
+        doc._.article_id = row["id"]
+        found = extract_timex(doc, published, "day")
+        datelines = [t for t in found if t.role == "dateline"]
+        assert len(datelines) == 1 and datelines[0].start_char < 40, row["text"][:80]
+        assert datelines[0].start_date == published
+        assert all(e.start_char != datelines[0].start_char for e in extract_events(doc, found))
+        checked += 1
+    assert checked == 5
+
+
+def _event(event_id: str, outlet: str, date: str, heads: str, entities: str, *, precision: str = "day",
+           article: str | None = None, tense: str = "past", published: str = "2018-10-01", terms: str = "") -> dict:
+    """One events-table row."""
+    end = date if len(date) == 10 else pd.Period(date).end_time.date().isoformat()
+    start = date if len(date) == 10 else pd.Period(date).start_time.date().isoformat()
+    return {"event_id": event_id, "article_id": article or event_id, "outlet": outlet, "published": published,
+            "timex_text": date, "value": date, "start_date": start, "end_date": end, "precision": precision,
+            "predicate": heads, "predicate_lemma": heads.split("; ")[0], "event_phrase": f"{entities} {heads}",
+            "subject": entities.split("; ")[0], "object": "", "entities": entities,
+            "key_terms": terms or "report; hearing",
+            "event_heads": heads, "days_before_publication": 0.0, "paragraph_kind": "body", "start_char": 10,
+            "end_char": 20, "predicate_start_char": 0, "predicate_end_char": 5, "sentence_index": 1,
+            "sentence": f"{entities} {heads} on {date}.", "tense": tense}
+
+
+def test_event_identity_needs_type_participants_and_dates():
+    events = pd.DataFrame([
+        _event("a", "Outlet A", "2018-09-27", "testify; hearing", "Kavanaugh; Senate Judiciary Committee"),
+        _event("b", "Outlet B", "2018-09-27", "testify", "Brett Kavanaugh's; the Senate Judiciary Committee"),
+        _event("c", "Outlet C", "2018-09-27", "publish; report", "Amnesty International"),
+        _event("d", "Outlet D", "2018-09-27", "publish; report", "UNICEF"),
+        _event("e", "Outlet E", "2018-09-27", "vote", "Kavanaugh; Senate Judiciary Committee"),
+    ])
+    entries = build_from_tables(pd.DataFrame(), events, merge.MergeRules()).events.set_index("event_id")["entry_id"]
+    assert entries["a"] == entries["b"]
+    assert entries["c"] != entries["d"], "a shared common noun ('report') does not make two reports one event"
+    assert entries["e"] != entries["a"], "another event type on the same day is another event"
+
+
+def test_a_conflict_needs_month_precise_incompatible_dates_and_says_why():
+    events = pd.DataFrame([
+        _event("a", "Outlet A", "2018-09-27", "testify", "Kavanaugh; Ford"),
+        _event("b", "Outlet B", "2018-09-24", "testify", "Kavanaugh; Ford"),
+        _event("c", "Outlet C", "2018", "testify", "Kavanaugh; Ford", precision="year"),
+    ])
+    conflicts = build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts
+    assert len(conflicts) == 1
+    row = conflicts.iloc[0]
+    assert {row["event_id_a"], row["event_id_b"]} == {"a", "b"} and row["gap_days"] == 3
+    assert "testify" in row["reason"] and "kavanaugh" in row["reason"]
+    assert row["sentence_a"] and row["sentence_b"] and row["kind"] == "across outlets"
+
+
+def test_different_agents_or_a_recurring_event_type_are_no_conflict():
+    events = pd.DataFrame([
+        _event("a", "Outlet A", "2018-09-27", "testify", "Kavanaugh; Ford"),
+        _event("b", "Outlet B", "2018-09-24", "testify", "Ford; Kavanaugh"),
+        _event("c", "Outlet C", "2018-09-27", "say", "Trump; Kavanaugh"),
+        _event("d", "Outlet D", "2018-09-24", "say", "Trump; Kavanaugh"),
+    ])
+    assert build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts.empty
+
+
+def test_two_dates_one_article_reports_are_two_events_not_a_conflict():
+    events = pd.DataFrame([
+        _event("a1", "Outlet A", "2018-09-27", "testify", "Kavanaugh", article="A"),
+        _event("a2", "Outlet A", "2018-09-04", "testify", "Kavanaugh", article="A"),
+        _event("b", "Outlet B", "2018-09-04", "testify", "Kavanaugh", article="B"),
+    ])
+    assert build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts.empty
+
+
+def test_a_past_event_dated_after_publication_is_flagged():
+    events = pd.DataFrame([_event("a", "Outlet A", "2018-11-27", "meet", "Kavanaugh", published="2018-10-01"),
+                           _event("b", "Outlet A", "2018-11-27", "meet", "Kavanaugh", published="2018-10-01",
+                                  tense="future"),
+                           _event("c", "Outlet A", "2018-10-20", "meet", "Kavanaugh", published="2018-10")])
+    flags = build_from_tables(pd.DataFrame(), events).events.set_index("event_id")["past_after_publication"]
+    assert flags.to_dict() == {"a": True, "b": False, "c": False}
+
+
+def test_the_fitted_merge_rules_are_recorded_and_read():
+    record = json.loads(merge.FITTED_RULES.read_text(encoding="utf-8"))
+    assert record["merge_pairwise"]["f1"] >= 0.40
+    assert fitted_rules().merge_similarity == record["rules"]["merge_similarity"]
+    assert fitted_rules(tolerance_days=2).tolerance_days == 2
+
+
+def synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
+    """n events of 60 outlets (skewed sizes), 10 event types and 200 participants over two and a half years."""
+    rng = np.random.default_rng(seed)
+    kinds = ["attack", "meet", "vote", "sign", "announce", "arrest", "protest", "release", "visit", "elect"]
+    rows = []
+    for i in range(n):
+        day = (pd.Timestamp("2020-01-01") + pd.Timedelta(days=int(rng.integers(0, 900)))).date().isoformat()
+        outlet = f"Outlet {min(int(rng.exponential(8)), 59):02d}"
+        who = "; ".join(f"Person {p}" for p in rng.choice(200, size=2, replace=False))
+        rows.append(_event(f"e{i}", outlet, day, str(rng.choice(kinds)), who, article=f"{outlet}-{rng.integers(300)}",
+                           published=day, terms=who.lower().replace("person ", "")))
+    return pd.DataFrame(rows)
+
+
+def test_the_figure_stays_bounded_and_legible_at_10000_events():
+    events = synthetic_events(10_000)
+    rules = fitted_rules()
+    pairs = merge.candidate_pairs(merge.prepare(events), rules, rules.max_conflict_gap_days)
+    assert len(pairs) < rules.block_neighbours * 4 * len(events), "blocking keeps the merge about linear"
+    tables = build_from_tables(pd.DataFrame(), events)
+    assert len(tables.timeline) > plot.MAX_LABELLED_ENTRIES
+    fig, left_out = plot.timeline_figure(tables.events, tables.timeline, tables.conflicts, top_k=12)
+    width, height = fig.get_size_inches()
+    assert width <= 12 and height <= 16
+    renderer = fig.canvas.get_renderer()
+    texts = plot.visible_texts(fig)
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    overlaps = [(texts[i].get_text(), texts[j].get_text()) for i in range(len(boxes))
+                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert not overlaps
+    assert sum(t in ax.texts for ax in fig.axes for t in texts) >= 3, "the top entries are labelled"
+    assert left_out == 0
+
+
+def test_a_small_timeline_keeps_labelled_lanes(seed_study, seed_docs):
+    from presslens.timeline import build
+
+    tables = build(seed_docs, seed_study.articles)
+    fig, _ = plot.timeline_figure(tables.events, tables.timeline, tables.conflicts)
+    labels = [t for ax in fig.axes for t in ax.texts if t.get_visible()]
+    assert len(tables.timeline) <= plot.MAX_LABELLED_ENTRIES and labels
+    assert len(fig.axes) == len(plot.episodes(tables.events))
