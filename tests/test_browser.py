@@ -64,11 +64,11 @@ def visit(browser: object, run_dir: Path, page_path: str) -> dict:
     page.goto((run_dir / page_path).as_uri(), wait_until="load")
     page.wait_for_function(TABLES_READY, timeout=15_000)
     facts = page.evaluate(INSPECT)
-    facts["console_errors"] = problems
-    facts["search_works"] = search_works(page) if facts["dataTables"] else None
     shots = run_dir / "screenshots"
     shots.mkdir(exist_ok=True)
     page.screenshot(path=str(shots / f"{Path(page_path).stem}.png"))
+    facts["search_works"] = search_works(page) if facts["dataTables"] else None
+    facts["console_errors"] = problems
     page.close()
     return facts
 
