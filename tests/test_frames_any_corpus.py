@@ -109,6 +109,10 @@ def test_article_frames_and_outlet_profile_from_tables(seed_study, seed_tables):
     assert profile["small_n"].all() and profile["cue_share_ci_low"].isna().all()  # one article per outlet
     security = profile.set_index(["outlet", "frame"])["cue_share"]
     assert security[("The Times of Central Asia", "Security_and_defense")] > 0.3
+    texts = dict(zip(articles["id"], articles["clean_text"]))
+    listed = cues.cue_table(seed_tables["frame_cues"], articles)
+    assert listed["outlet"].notna().all() and len(listed) == len(seed_tables["frame_cues"])
+    assert all(texts[row.article_id][row.start_char:row.end_char] == row.cue for row in listed.itertuples())
     differences = profiles.frame_differences(table, articles)
     assert differences.empty
     assert "enough articles" in profiles.describe_differences(differences)[0]
