@@ -89,8 +89,11 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float
 
 
 def outlet_name_terms(outlets: list[str]) -> set[str]:
-    """The lower-cased words of the outlets' names ("Al Jazeera" -> jazeera): not an outlet's distinctive vocabulary."""
-    return {word for outlet in outlets for word in re.findall(r"[a-z]+", str(outlet).lower()) if len(word) > 2}
+    """The lower-cased words and initials of outlets' names ("Deutsche Welle" -> deutsche, welle, dw): not an
+    outlet's distinctive vocabulary."""
+    names = [re.findall(r"[a-z]+", str(outlet).lower()) for outlet in outlets]
+    initials = {"".join(word[0] for word in words) for words in names if len(words) > 1}
+    return {word for words in names for word in words if len(word) > 2} | initials
 
 
 def repeated_sentence_terms(sentences: pd.DataFrame, articles: pd.DataFrame, min_articles: int = 3
