@@ -12,7 +12,7 @@ from presslens.frames.lexicon import FRAMES_FILE, LABELS_FILE
 from presslens.registry import Annotator, annotators
 
 #: Bump when cue tagging, naming or term counting changes what the records hold.
-VERSION = "1"
+VERSION = "2"
 
 
 def annotate_frames(docs: Sequence[Any], metas: Sequence[dict[str, Any]], shared: dict[str, Any]
