@@ -1,6 +1,8 @@
-"""The stance annotator: each article's target mentions with their voice and scores (Doc -> records).
+"""The stance annotator: each article's actor mentions with their voice and scores (Doc -> records).
 
-Mentions are scored a batch at a time, so the classifier's encoder batches across the batch's articles; the
+Every person, organisation, country and group entity is a candidate actor (``find_actor_mentions``); which of
+them become the notebook's actors is decided on the corpus, from these records, by ``stance.actors``. Mentions
+are scored a batch at a time, so the classifier's encoder batches across the batch's articles; the
 quote attributions come from the quotes annotator of the same batch, never extracted a second time.
 """
 
@@ -10,13 +12,14 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from presslens.encoder import GRAPH_PATH
 from presslens.registry import Annotator, annotators
 from presslens.stance.aggregate import METHODS, score_mentions
 from presslens.stance.scorers import MODEL_PATH, Scorer, get_scorer
-from presslens.stance.targets import TARGETS_FILE, find_mentions, load_targets
+from presslens.stance.targets import TargetSet, find_actor_mentions
 
 #: Bump when mention finding or scoring changes what the records hold.
-VERSION = "1"
+VERSION = "2"
 
 
 @lru_cache(maxsize=1)
@@ -36,12 +39,13 @@ def quote_id_at(start_char: int, end_char: int, attributions: Sequence[Any]) -> 
 def annotate_stance(docs: Sequence[Any], metas: Sequence[dict[str, Any]], shared: dict[str, Any]
                     ) -> dict[str, list[dict[str, Any]]]:
     """Scored mention rows of every Doc (one row per mention and method), each with its quote id."""
-    targets = load_targets()
+    targets = TargetSet(())
     quoted = shared.get("attributions", {})
     found = []
     for doc, meta in zip(docs, metas):
         doc._.article_id = meta["id"]
-        found.extend((meta["id"], doc, mention) for mention in find_mentions(doc, targets, quoted.get(meta["id"], [])))
+        mentions = find_actor_mentions(doc, targets, quoted.get(meta["id"], []))
+        found.extend((meta["id"], doc, mention) for mention in mentions)
     records = score_mentions(found, _scorers())
     for record in records:
         record["quote_id"] = quote_id_at(record["start_char"], record["end_char"], quoted.get(record["article_id"], []))
@@ -50,4 +54,4 @@ def annotate_stance(docs: Sequence[Any], metas: Sequence[dict[str, Any]], shared
 
 annotators.register("stance", func=Annotator(
     name="stance", version=VERSION, tables=("mentions",), annotate=annotate_stance,
-    config_files=(TARGETS_FILE, MODEL_PATH), after=("quotes",)))
+    config_files=(MODEL_PATH, GRAPH_PATH), after=("quotes",)))
