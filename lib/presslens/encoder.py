@@ -116,6 +116,7 @@ def onnx_session(weights: Mapping[str, np.ndarray], graph: Path = GRAPH_PATH) ->
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS", 0))  # 0: one per core; Dask workers set 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep (shared machines)
     names, buffers = [], []
     for initializer, (name, transposed) in graph_sources(graph).items():
         if name not in weights:
