@@ -70,14 +70,15 @@ def test_a_wire_dateline_dates_the_article_and_no_event(nlp):
 
 
 def _event(event_id: str, outlet: str, date: str, heads: str, entities: str, *, precision: str = "day",
-           article: str | None = None, tense: str = "past", published: str = "2018-10-01", terms: str = "") -> dict:
+           article: str | None = None, tense: str = "past", published: str = "2018-10-01", terms: str = "",
+           obj: str = "") -> dict:
     """One events-table row."""
     end = date if len(date) == 10 else pd.Period(date).end_time.date().isoformat()
     start = date if len(date) == 10 else pd.Period(date).start_time.date().isoformat()
     return {"event_id": event_id, "article_id": article or event_id, "outlet": outlet, "published": published,
             "timex_text": date, "value": date, "start_date": start, "end_date": end, "precision": precision,
             "predicate": heads, "predicate_lemma": heads.split("; ")[0], "event_phrase": f"{entities} {heads}",
-            "subject": entities.split("; ")[0], "object": "", "entities": entities,
+            "subject": entities.split("; ")[0], "object": obj, "entities": entities,
             "key_terms": terms or "report; hearing",
             "event_heads": heads, "days_before_publication": 0.0, "paragraph_kind": "body", "start_char": 10,
             "end_char": 20, "predicate_start_char": 0, "predicate_end_char": 5, "sentence_index": 1,
@@ -100,22 +101,25 @@ def test_event_identity_needs_type_participants_and_dates():
 
 def test_a_conflict_needs_month_precise_incompatible_dates_and_says_why():
     events = pd.DataFrame([
-        _event("a", "Outlet A", "2018-09-27", "testify", "Kavanaugh; Ford"),
-        _event("b", "Outlet B", "2018-09-24", "testify", "Kavanaugh; Ford"),
-        _event("c", "Outlet C", "2018", "testify", "Kavanaugh; Ford", precision="year"),
+        _event("a", "Outlet A", "2020-03-13", "declare", "Trump; United States", obj="a national emergency"),
+        _event("b", "Outlet B", "2020-03-16", "declare", "Trump; United States", obj="a national emergency"),
+        _event("c", "Outlet C", "2020", "declare", "Trump; United States", precision="year",
+               obj="a national emergency"),
+        _event("d", "Outlet D", "2020-03-10", "declare", "Trump; United States", obj="victory"),
     ])
     conflicts = build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts
-    assert len(conflicts) == 1
+    assert len(conflicts) == 1, "a year never contradicts a day; another object is another declaration"
     row = conflicts.iloc[0]
     assert {row["event_id_a"], row["event_id_b"]} == {"a", "b"} and row["gap_days"] == 3
-    assert "testify" in row["reason"] and "kavanaugh" in row["reason"]
+    assert "declare" in row["reason"] and "trump" in row["reason"]
     assert row["sentence_a"] and row["sentence_b"] and row["kind"] == "across outlets"
 
 
-def test_different_agents_or_a_recurring_event_type_are_no_conflict():
+def test_different_agents_a_recurring_type_or_no_single_occurrence_are_no_conflict():
     events = pd.DataFrame([
         _event("a", "Outlet A", "2018-09-27", "testify", "Kavanaugh; Ford"),
         _event("b", "Outlet B", "2018-09-24", "testify", "Ford; Kavanaugh"),
+        _event("e", "Outlet E", "2018-09-06", "testify", "Kavanaugh; Ford"),
         _event("c", "Outlet C", "2018-09-27", "say", "Trump; Kavanaugh"),
         _event("d", "Outlet D", "2018-09-24", "say", "Trump; Kavanaugh"),
     ])
@@ -124,9 +128,9 @@ def test_different_agents_or_a_recurring_event_type_are_no_conflict():
 
 def test_two_dates_one_article_reports_are_two_events_not_a_conflict():
     events = pd.DataFrame([
-        _event("a1", "Outlet A", "2018-09-27", "testify", "Kavanaugh", article="A"),
-        _event("a2", "Outlet A", "2018-09-04", "testify", "Kavanaugh", article="A"),
-        _event("b", "Outlet B", "2018-09-04", "testify", "Kavanaugh", article="B"),
+        _event("a1", "Outlet A", "2018-09-27", "sign", "Trump", article="A", obj="the order"),
+        _event("a2", "Outlet A", "2018-09-04", "sign", "Trump", article="A", obj="the order"),
+        _event("b", "Outlet B", "2018-09-04", "sign", "Trump", article="B", obj="the order"),
     ])
     assert build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts.empty
 
@@ -178,6 +182,8 @@ def test_the_figure_stays_bounded_and_legible_at_10000_events():
                 for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
     assert not overlaps
     assert sum(t in ax.texts for ax in fig.axes for t in texts) >= 3, "the top entries are labelled"
+    strips = [c for ax in fig.axes for c in ax.collections if hasattr(c, "get_array") and c.get_array() is not None]
+    assert any(np.ma.sum(c.get_array()) > len(events) / 2 for c in strips), "the strips count the events"
     assert left_out == 0
 
 
@@ -189,3 +195,26 @@ def test_a_small_timeline_keeps_labelled_lanes(seed_study, seed_docs):
     labels = [t for ax in fig.axes for t in ax.texts if t.get_visible()]
     assert len(tables.timeline) <= plot.MAX_LABELLED_ENTRIES and labels
     assert len(fig.axes) == len(plot.episodes(tables.events))
+
+
+def test_recorded_quality_is_read_from_the_evaluation_files():
+    from presslens.timeline import caveats
+
+    timexes = caveats.timex_quality().set_index("gold")
+    assert {"TBAQ-cleaned", "MEANTIME"} <= set(timexes.index)
+    assert timexes.loc["TBAQ-cleaned", "relaxed_f1"] >= 0.90 and timexes.loc["TBAQ-cleaned", "value_f1"] >= 0.80
+    timeline = caveats.timeline_quality()
+    assert timeline["date_accuracy"] >= 0.50 and timeline["merge_f1"] >= 0.40
+
+
+def test_the_conflict_sample_follows_its_guideline():
+    from presslens.timeline import caveats
+
+    sample = pd.read_csv(caveats.CONFLICT_SAMPLE)
+    assert set(sample["judgement"]) <= {"real", "not real"} and sample["comment"].notna().all()
+    assert set(sample["flagged_by_final_rules"]) <= {0, 1}
+    for side in ("a", "b"):
+        assert sample[f"sentence_{side}"].str.len().gt(0).all() and sample[f"article_{side}"].notna().all()
+    summary = caveats.conflict_precision()
+    assert summary["checked"] == len(sample)
+    assert summary["flagged_by_final_rules"] == sample["flagged_by_final_rules"].sum()

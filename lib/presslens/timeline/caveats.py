@@ -45,13 +45,17 @@ def timeline_quality() -> dict[str, float]:
 
 
 def conflict_precision(path: Path = CONFLICT_SAMPLE) -> dict[str, object]:
-    """Share of hand-checked conflicts that are real disagreements, with the sample size and story."""
+    """The hand-checked conflict sample: how many pairs were judged, how many are real, how many of them the final
+    rules still flag and how many of those are real (precision None when the final rules flag none)."""
     if not path.is_file():
         return {}
     sample = pd.read_csv(path)
-    real = (sample["judgement"] == "real").sum()
-    return {"n": len(sample), "real": int(real), "precision": round(real / len(sample), 3) if len(sample) else None,
-            "story": "; ".join(sorted(sample["story"].unique()))}
+    real = sample["judgement"] == "real"
+    final = sample["flagged_by_final_rules"] == 1
+    return {"stories": "; ".join(sorted(sample["story"].unique())), "checked": len(sample),
+            "checked_real": int(real.sum()),
+            "flagged_by_final_rules": int(final.sum()), "final_real": int((real & final).sum()),
+            "precision": round(float((real & final).sum() / final.sum()), 3) if final.any() else None}
 
 
 def publication_dates(articles: pd.DataFrame) -> pd.DataFrame:

@@ -171,6 +171,13 @@ PRONOUNS = {"i", "we", "you", "he", "she", "it", "they", "who", "that", "which",
             "someone", "everyone", "anyone", "nobody", "there", "what"}
 
 
+@lru_cache(maxsize=1)
+def _event_nouns() -> frozenset[str]:
+    """Nouns that name one occurrence of an event ("summit", "election")."""
+    lex = lexicon()
+    return frozenset(lex.get("event_nouns", [])) | frozenset(lex.get("event_head_forms", {}))
+
+
 def subject_key(subject: object) -> str:
     """The head word of a subject, normalised ("Supreme Court nominee Judge Brett Kavanaugh" -> "kavanaugh"); ""
     for none or a pronoun."""
@@ -298,14 +305,18 @@ def _recurring_types() -> frozenset[str]:
 
 def likely_same(a: dict, b: dict, rules: MergeRules) -> bool:
     """Whether two mentions are likely one event, strictly enough to call different dates a conflict: one event
-    type that does not recur by nature, the same subject, and mostly the same participants."""
+    type that does not recur by nature, mostly the same participants, the same subject, both about the past or both
+    about the future, and something that names one occurrence: the same object ("declared a national emergency")
+    or an event noun as subject ("the summit began")."""
     kinds = a["types"] & b["types"]
     if not kinds or kinds <= _recurring_types() or not (a["participants"] & b["participants"]):
         return False
     if _overlap(a["participants"], b["participants"]) < rules.conflict_similarity:
         return False
     same_outlook = (a.get("tense") == "future") == (b.get("tense") == "future")
-    return bool(a["agent"]) and a["agent"] == b["agent"] and same_outlook
+    object_a, object_b = subject_key(a.get("object")), subject_key(b.get("object"))
+    one_occurrence = (bool(object_a) and object_a == object_b) or a["agent"] in _event_nouns()
+    return bool(a["agent"]) and a["agent"] == b["agent"] and same_outlook and one_occurrence
 
 
 def _kind(a: dict, b: dict) -> str:
@@ -327,7 +338,8 @@ def find_conflicts(work: pd.DataFrame, pairs: pd.DataFrame, rules: MergeRules = 
                        & (pairs["gap_days"] <= rules.max_conflict_gap_days)]
     articles_of = work.groupby("entry_id")["article_id"].agg(set).to_dict()
     needed = sorted(set(candidates["left"]) | set(candidates["right"]))
-    columns = sorted({*SIDE_COLUMNS, "precision_rank", "participants", "types", "terms", "agent", "tense"} & set(work))
+    wanted = {*SIDE_COLUMNS, "precision_rank", "participants", "types", "terms", "agent", "tense", "object"}
+    columns = sorted(wanted & set(work))
     records = dict(zip(needed, work.iloc[needed][columns].to_dict("records")))
     best: dict[tuple[str, str], tuple[float, int, int, int]] = {}
     for left, right, score, gap in candidates[["left", "right", "similarity", "gap_days"]].itertuples(index=False):

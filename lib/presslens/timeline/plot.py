@@ -244,11 +244,12 @@ def _draw_strips(ax: plt.Axes, events: pd.DataFrame, lanes: dict[str, str], name
     """One strip per lane: how many dated events fall in each week (month, for spans over three years)."""
     frequency = "W" if (high - low).days <= 3 * 365 else "MS"
     edges = pd.date_range(pd.Timestamp(low), pd.Timestamp(high) + pd.Timedelta(days=31), freq=frequency)
-    days = pd.to_datetime([midpoint(s, e) for s, e in zip(events["start_date"], events["end_date"])])
+    days = np.array([midpoint(s, e).toordinal() for s, e in zip(events["start_date"], events["end_date"])])
+    bins = np.array([edge.date().toordinal() for edge in edges])
     lane_of = events["outlet"].map(lanes).to_numpy()
     grid = np.zeros((len(names), len(edges) - 1))
     for row, name in enumerate(names):
-        grid[row], _ = np.histogram(days[lane_of == name].asi8, bins=edges.asi8)
+        grid[row], _ = np.histogram(days[lane_of == name], bins=bins)
     mesh = ax.pcolormesh(edges, np.arange(len(names) + 1) - 0.5, np.ma.masked_equal(grid, 0), cmap=plotting.SEQUENTIAL,
                          shading="flat")
     ax.set_yticks(range(len(names)), names, fontsize=7)
