@@ -13,6 +13,7 @@ import argparse
 import gzip
 import itertools
 import json
+import logging
 import resource
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def slice_corpus(source: Path, folder: Path, start: int, count: int) -> Path:
 def annotate_on(corpus: Path, store: Path, workers: int) -> tuple[float, list[float], object]:
     """Annotate a corpus on a fresh ``workers``-process cluster: seconds, each worker's peak RSS (MB), Study."""
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs="error") as cluster, Client(cluster) as client:
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         started = time.perf_counter()
         study = prepare(corpus, store=store, scheduler=cluster.scheduler_address, progress=False)
         seconds = time.perf_counter() - started

