@@ -45,6 +45,7 @@ lab: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_corpus.py
+	$(BIN)/python benchmarks/bench_annotate.py --n 1000
 
 clean-cache:
 	rm -rf .cache
