@@ -134,14 +134,18 @@ def test_name_variants_merge_and_different_people_do_not() -> None:
         "Bashar al-Assad", "Bashar al-Assad", "Bashar Assad", "Assad", "Sergey Lavrov", "Sergei Lavrov",
         "Donald Trump", "Donald Trump", "Donald Trump Jr.", "Ivanka Trump", "Trump", "J. Smith", "John Smith",
     )] + [("organisation", "the Kremlin"), ("organisation", "Kremlin")]
-    mapping = canonical_names(names)
+    articles = {"Bashar al-Assad": {"a1", "a2"}, "Bashar Assad": {"a3"}, "Sergey Lavrov": {"a1"}}
+    mapping = canonical_names(names, articles)
     assert {mapping[("person", n)][0] for n in ("Bashar al-Assad", "Bashar Assad", "Assad")} == {"Bashar al-Assad"}
+    assert "surname only" in mapping[("person", "Assad")][1]
+    alone = canonical_names([("person", "Sergey Lavrov"), ("person", "Lavrov")], articles)
+    assert alone[("person", "Lavrov")][0] == "Lavrov"  # the full name is in one article only: no merge
     assert mapping[("person", "Sergei Lavrov")][0] == mapping[("person", "Sergey Lavrov")][0]
     assert mapping[("person", "Donald Trump Jr.")][0] == "Donald Trump Jr."
     assert mapping[("person", "Ivanka Trump")][0] == "Ivanka Trump"
-    assert mapping[("person", "Trump")][0] == "Trump"  # three Trumps in the corpus: a bare surname stays apart
+    assert mapping[("person", "Trump")][0] == "Trump"
     assert mapping[("person", "J. Smith")][0] == "John Smith"
-    assert "surname only" in mapping[("person", "Assad")][1]
+    assert "same surname" in mapping[("person", "Bashar Assad")][1]
     assert mapping[("organisation", "the Kremlin")][0] == mapping[("organisation", "Kremlin")][0]
 
 

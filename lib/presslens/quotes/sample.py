@@ -1,7 +1,7 @@
 """``presslens eval quotes --sample``: score quote attribution on the hand-checked bench sample (tests/data).
 
-The sample file holds two kinds of rows (its header comment lines are the annotation guideline):
-``attribution`` rows, each one attribution drawn at random from the system's output on a benchmark article, with
+The sample file holds three kinds of rows (its header comment lines are the annotation guideline): ``article`` rows
+listing every article of the sample (the corpus the speaker merge runs over), ``attribution`` rows, each one attribution drawn at random from the system's output on a benchmark article, with
 the gold speaker and gold content read off the sentence; and ``cluster`` rows, each one merged speaker (two or more
 surface forms) judged correct or wrong. Scoring re-runs the system on the sample's articles and compares.
 """
@@ -207,7 +207,7 @@ def sample_articles(sample: pd.DataFrame) -> pd.DataFrame:
 
     frames = []
     for corpus, part in sample.groupby("corpus"):
-        ids = set(part["article_id"]) | {a for value in part["cluster_articles"] for a in value.split(" | ") if a}
+        ids = set(part["article_id"])  # attribution, cluster and article rows: the whole merge corpus
         loaded, _ = load_with_report(paths.BENCH_DIR / f"{corpus}.jsonl.gz")
         frames.append(loaded[loaded["id"].astype(str).isin(ids)].assign(corpus=corpus))
     articles = pd.concat(frames, ignore_index=True)

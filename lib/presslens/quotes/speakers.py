@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
@@ -29,8 +29,8 @@ NAME_JOINERS = ("-", "–", ".", "'", "’")
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 #: rapidfuzz ratio from which two given names of one surname are spellings of one name (Sergey / Sergei)
 GIVEN_NAME_SIMILARITY = 75.0
-#: descriptions headed by a word of these categories are too broad to link to a named person by category alone
-BROAD_CATEGORIES = ("official", "unknown", "organisation")
+#: a bare surname joins the corpus's only full name with it when that person is named in this many articles
+MIN_ARTICLES_FOR_SURNAME = 2
 DEFINITE_WORDS = frozenset({"the", "this", "that", "these", "those"})
 #: heads that work for someone else: a name after their preposition is not theirs ("a spokesperson for X")
 NOT_TITLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "aide", "attorney",
@@ -252,7 +252,10 @@ def _last_named(persons: list[Person], before: int | None = None) -> Person | No
 def _person_for(people: dict[str, Person], name: str) -> Person:
     """The article's person a name belongs to, created when new: one surname with other given names is someone else
     ("Bill Clinton" and "Hillary Clinton"), and a later bare surname goes to the one named last."""
-    person = _last_named(_fitting(people, name))
+    fitting = _fitting(people, name)
+    if len(fitting) > 1 and not NameParts.of(name).given:
+        return Person(name)  # "Birkhead" in an article naming Larry and Dannielynn Birkhead: not linked
+    person = _last_named(fitting)
     if person is None:
         key = name_key(name)
         person = people[key if key not in people else f"{key}#{len(people)}"] = Person(name)
@@ -262,8 +265,12 @@ def _person_for(people: dict[str, Person], name: str) -> Person:
 
 
 def lookup(people: dict[str, Person], name: str, before: int) -> Person | None:
-    """The article's person a speaker name refers to: the one fitting it, named last before char ``before``."""
-    return _last_named(_fitting(people, name), before)
+    """The article's person a speaker name refers to: the one fitting it, named last before char ``before``; none
+    when a bare surname fits several people."""
+    fitting = _fitting(people, name)
+    if len(fitting) > 1 and not NameParts.of(name).given:
+        return None
+    return _last_named(fitting, before)
 
 
 def _add_roles(person: Person, tokens: Sequence[Token]) -> None:
@@ -349,18 +356,17 @@ def _is_definite(tokens: Sequence[Token]) -> bool:
 def _description_matches(person: Person, head: Token, tokens: Sequence[Token]) -> bool:
     """Whether a definite description ("the minister", "the expert") names a role the article gave the person.
 
-    The head noun must be one of the person's role words, or (for narrow categories such as expert) the description
-    and the person's roles must fall in the same category. An indefinite description ("a Western diplomat")
-    introduces someone new and never links.
+    The head noun, or a synonym of it (data/lexicons/speaker_categories.yaml ``role_synonyms``), must be one of the
+    person's role words. An indefinite description ("a Western diplomat") introduces someone new and never links.
     """
     if not _is_definite(tokens):
         return False
+    names = {token.lower_ for token in tokens if token.pos_ == "PROPN" or token.ent_type_ in ("NORP", "GPE", "ORG")}
+    if names - person.role_words:
+        return False  # "the UUP leader" is not the DUP leader the article named
     synonyms = lexicons.speaker_rules()["role_synonyms"].get(head.lemma_.lower(), frozenset())
-    if head.lemma_.lower() in person.role_words or head.lower_ in person.role_words or synonyms & person.role_words:
-        return True
-    words = {token.lemma_.lower() for token in tokens if token.pos_ in ("NOUN", "ADJ", "PROPN")}
-    described = category_of(words, "person", head=head.lemma_.lower())
-    return described not in BROAD_CATEGORIES and described == category_of(person.role_words, "person")
+    roles = person.role_words
+    return head.lemma_.lower() in roles or head.lower_ in roles or bool(synonyms & roles)
 
 
 def _under_preposition(token: Token, head: Token) -> bool:
@@ -371,6 +377,12 @@ def _under_preposition(token: Token, head: Token) -> bool:
             return True
         token = token.head
     return False
+
+
+def rules_words(*keys: str) -> frozenset[str]:
+    """The union of word lists of the speaker lexicon."""
+    rules = lexicons.speaker_rules()
+    return frozenset().union(*(rules[key] for key in keys))
 
 
 def _capitalised_noun(token: Token) -> bool:
@@ -475,6 +487,8 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
         category = category_of(_words(tokens), "group", head=head.lemma_.lower())
         return Resolved(_plain(tokens), "group", category, [], "explicit", "several sources named together", False)
     common_head = head.pos_ == "NOUN" or _capitalised_noun(head)
+    if head.lemma_.lower() in rules_words("organisation_words", "document_words"):
+        own = [token for token in own if token.dep_ != "compound"]  # "the Trump administration" is not Trump
     named = [token for token in own if token.ent_type_ in NAME_ENTS or not common_head and (
         name_key(token.text) in people or (token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")))]
     if speaker_type == "person" and named:
@@ -625,9 +639,11 @@ def _given_names_match(first: NameParts, second: NameParts) -> str:
     return ""
 
 
-def _person_clusters(counts: Counter) -> dict[str, tuple[str, str]]:
-    """Person name -> (canonical name, reason) over the corpus: full names by surname and given name, then
-    initials and bare surnames joined only to the single full name that fits them."""
+def _person_clusters(counts: Counter, articles: Mapping[str, set]) -> dict[str, tuple[str, str]]:
+    """Person name -> (canonical name, reason) over the corpus: full names by surname and given name, then names
+    with initials joined only to the single full name that fits them. A bare surname (its article gave no full
+    name) joins the corpus's only full name with that surname when that person is named in at least
+    ``MIN_ARTICLES_FOR_SURNAME`` articles; otherwise it stays apart ("Mr Lee" of one story is not Mike Lee)."""
     parts = {name: NameParts.of(name) for name in counts}
     full = sorted((name for name in counts if parts[name].given and not parts[name].initials_only),
                   key=lambda name: (-counts[name], -len(name), name))
@@ -650,10 +666,14 @@ def _person_clusters(counts: Counter) -> dict[str, tuple[str, str]]:
         candidates = by_surname.get(parts[name].surname, [])
         if parts[name].given:
             candidates = [c for c in candidates if _given_names_match(parts[c[0]], parts[name])]
+        elif len(candidates) == 1:
+            named_in = set().union(*(articles.get(other, set()) for other in candidates[0]))
+            candidates = candidates if len(named_in) >= MIN_ARTICLES_FOR_SURNAME else []
         if len(candidates) == 1:
             candidates[0].append(name)
-            given = parts[name].given and _given_names_match(parts[candidates[0][0]], parts[name])
-            reasons[name] = f"{given}, same surname" if given else "surname only; the corpus names one person with it"
+            reasons[name] = (f"{_given_names_match(parts[candidates[0][0]], parts[name])}, same surname"
+                             if parts[name].given else "surname only; the corpus names one person with it, in "
+                             f"{MIN_ARTICLES_FOR_SURNAME} or more articles")
         else:
             clusters.append([name])
     mapping = {}
@@ -670,13 +690,15 @@ def _organisation_key(name: str) -> str:
     return re.sub(r"^(?:the|a|an) ", "", " ".join(fold(name).split()))
 
 
-def canonical_names(names_by_type: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+def canonical_names(names_by_type: Iterable[tuple[str, str]], articles: Mapping[str, set] | None = None
+                    ) -> dict[tuple[str, str], tuple[str, str]]:
     """Map (type, name) of named speakers to (canonical name, merge reason): persons by name variants,
-    organisations and groups by the same name (case, accents and a leading article ignored)."""
+    organisations and groups by the same name (case, accents and a leading article ignored). ``articles`` gives
+    each person name the articles it was named in (for bare surnames)."""
     counts = Counter(names_by_type)
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
     persons = Counter({name: count for (speaker_type, name), count in counts.items() if speaker_type == "person"})
-    for name, target in _person_clusters(persons).items():
+    for name, target in _person_clusters(persons, articles or {}).items():
         mapping[("person", name)] = target
     others: dict[tuple[str, str], list[str]] = {}
     for speaker_type, name in counts:
@@ -699,7 +721,11 @@ def _with_corpus_reason(reason: str, corpus_reason: str) -> str:
 def canonicalise(records: Sequence) -> list:  # noqa: ANN001
     """Give records of many articles their corpus-wide speaker: names merge by name variants, descriptions stay
     speakers of their own article (id ``slug@article_id``); each merge's reason is added to ``merge_reason``."""
-    mapping = canonical_names((r.speaker_type, r.speaker) for r in records if r.speaker and r.speaker_named)
+    named = [record for record in records if record.speaker and record.speaker_named]
+    articles: dict[str, set] = {}
+    for record in named:
+        articles.setdefault(record.speaker, set()).add(record.article_id)
+    mapping = canonical_names(((record.speaker_type, record.speaker) for record in named), articles)
     for record in records:
         if not record.speaker:
             record.speaker_id = ""
