@@ -1,8 +1,9 @@
 """``presslens eval quotes --sample``: score quote attribution on the hand-checked bench sample (tests/data).
 
-The sample file holds three kinds of rows (its header comment lines are the annotation guideline): ``article`` rows
-listing every article of the sample (the corpus the speaker merge runs over), ``attribution`` rows, each one attribution drawn at random from the system's output on a benchmark article, with
-the gold speaker and gold content read off the sentence; and ``cluster`` rows, each one merged speaker (two or more
+The sample file holds three kinds of rows (its header comment lines are the annotation guideline): ``article``
+rows listing every article of the sample (the corpus the speaker merge runs over); ``attribution`` rows, each one
+attribution drawn at random from the system's output on a benchmark article, with the gold speaker and gold content
+read off the sentence; and ``cluster`` rows, each one merged speaker (two or more
 surface forms) judged correct or wrong. Scoring re-runs the system on the sample's articles and compares.
 """
 

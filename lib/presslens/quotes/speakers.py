@@ -385,6 +385,25 @@ def rules_words(*keys: str) -> frozenset[str]:
     return frozenset().union(*(rules[key] for key in keys))
 
 
+def _trailing_name(tokens: Sequence[Token], people: dict[str, Person]) -> list[Token]:
+    """The proper-noun run ending a mention after a comma when it is a person the article names ("Kazakh political
+    scientist and director of the "Risk Assessment Group," Dosym Satpaev"), else []."""
+    run: list[Token] = []
+    for token in reversed(tokens):
+        if token.pos_ != "PROPN":
+            break
+        run.insert(0, token)
+    before = tokens[len(tokens) - len(run) - 1].text if len(run) < len(tokens) else ""
+    known = run and (name_key(run[-1].text) in people or run[-1].ent_type_ in NAME_ENTS)
+    return run if known and before in (",", '"', "”") else []
+
+
+def _another_source(child: Token) -> bool:
+    """Whether a conjunct names another source ("X and Sen. Y", "X and other Democrats"), not a second role of the
+    same person ("political scientist and director of ...")."""
+    return child.dep_ == "conj" and (child.pos_ == "PROPN" or child.tag_ in ("NNS", "NNPS") or bool(child.ent_type_))
+
+
 def _capitalised_noun(token: Token) -> bool:
     """Whether a capitalised word is a common noun of the speaker lexicon opening a sentence ("Lawyers for ...")."""
     heads = lexicons.speaker_rules()["speaker_heads"]
@@ -479,17 +498,18 @@ def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: l
         tokens = tokens + following  # "head of the region Yegor Borisov told TASS": the name stands right after
         head = following[-1]
     titled = head.lower_ in lexicons.speaker_rules()["titles"] and head.lower_ not in NOT_TITLE_HEADS
+    trailing = _trailing_name(tokens, people)
     own = [token for token in tokens if not _capitalised_noun(token) and (
-        not _under_preposition(token, head) or (titled and token.ent_type_ in NAME_ENTS))]
+        not _under_preposition(token, head) or (titled and token.ent_type_ in NAME_ENTS) or token in trailing)]
     known = any(name_key(token.text) in people for token in own if token.pos_ == "PROPN")
     speaker_type = "person" if known else _mention_type(tokens, head)
-    if any(child.dep_ == "conj" for child in head.children) and is_speaker_head(head):
+    if any(_another_source(child) for child in head.children) and is_speaker_head(head):
         category = category_of(_words(tokens), "group", head=head.lemma_.lower())
         return Resolved(_plain(tokens), "group", category, [], "explicit", "several sources named together", False)
     common_head = head.pos_ == "NOUN" or _capitalised_noun(head)
     if head.lemma_.lower() in rules_words("organisation_words", "document_words"):
         own = [token for token in own if token.dep_ != "compound"]  # "the Trump administration" is not Trump
-    named = [token for token in own if token.ent_type_ in NAME_ENTS or not common_head and (
+    named = trailing or [token for token in own if token.ent_type_ in NAME_ENTS or not common_head and (
         name_key(token.text) in people or (token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "NORP")))]
     if speaker_type == "person" and named:
         name_tokens, role_tokens = split_name(own)
