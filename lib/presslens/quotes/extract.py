@@ -286,7 +286,7 @@ def _speaker_span(doc: Doc, head: Token, allowed: set[int] | None = None) -> Spa
 def _path_to(token: Token, head: Token) -> list[Token]:
     """Tokens from ``token`` up to (not including) ``head`` along the dependency tree."""
     path = []
-    while token.i != head.i and token.head is not token:
+    while token.i != head.i and token.head.i != token.i:
         path.append(token)
         token = token.head
     return path
@@ -346,7 +346,7 @@ def _could_be_speaker(token: Token) -> bool:
 
 def _np_head(token: Token) -> Token:
     """Climb compound/flat/appositive links to the head of a noun phrase."""
-    while token.dep_ in ("compound", "amod", "det", "poss", "nmod", "flat") and token.head is not token:
+    while token.dep_ in ("compound", "amod", "det", "poss", "nmod", "flat") and token.head.i != token.i:
         token = token.head
     return token
 
