@@ -8,7 +8,6 @@ import pytest
 from presslens.quotes import (
     extract_quotes,
     find_quote_blocks,
-    quotes_table,
     reporting_verbs,
     speakers_table,
     statements_table,
@@ -17,8 +16,8 @@ from presslens.quotes import (
 
 @pytest.fixture(scope="module")
 def quotes(seed_study) -> pd.DataFrame:
-    """The quotes table of the seed corpus."""
-    return quotes_table(seed_study.docs, seed_study.articles)
+    """The quotes table of the seed corpus, as every notebook reads it: from the annotation store."""
+    return seed_study.quotes
 
 
 def _article(quotes: pd.DataFrame, article_id: str) -> pd.DataFrame:

@@ -128,11 +128,11 @@ def test_scorers_on_hand_checked_seed_mentions(seed_gold, seed_mentions, seed_do
 
 
 @pytest.mark.skipif(not MODEL_PATH.exists(), reason="no trained stance model")
-def test_tables_trace_every_mention_and_aggregate_with_intervals(seed_study):
-    mentions = stance_mentions(seed_study.docs, seed_study.articles)
+def test_tables_trace_every_mention_and_aggregate_with_intervals(seed_study, seed_docs):
+    mentions = stance_mentions(seed_docs, seed_study.articles)
     assert set(mentions["method"]) == {"textblob", "model"} and set(mentions["polarity"]) <= {-1, 0, 1}
     for row in mentions.sample(20, random_state=1).itertuples():
-        assert seed_study.docs[row.article_id].text[row.start_char:row.end_char] == row.text
+        assert seed_docs[row.article_id].text[row.start_char:row.end_char] == row.text
     table = stance_outlet_target(mentions)
     cell = table[(table["target"] == "CSTO") & (table["method"] == "model") & (table["voice"] == "own")]
     assert len(cell) == mentions.query("target == 'CSTO' and method == 'model' and voice == 'own'")["outlet"].nunique()
