@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 from spacy.tokens import Doc
@@ -171,3 +171,20 @@ def unknown_category_share(quotes: pd.DataFrame) -> pd.DataFrame:
     table["n_articles"] = table["outlet"].map(attributed.groupby("outlet")["article_id"].nunique())
     table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
     return table
+
+
+def merge_evidence(quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per speaker reached under two or more surface forms: the forms, why they were joined, where."""
+    columns = ["speaker", "speaker_id", "forms", "n_forms", "reasons", "n_articles", "n_outlets", "article_ids"]
+    named = quotes[(quotes["speaker_id"] != "") & (quotes["speaker_mention"] != "")]
+    rows = []
+    for speaker_id, part in named.groupby("speaker_id", sort=True):
+        forms = sorted(set(part["speaker_mention"]))
+        if len(forms) < 2:
+            continue
+        reasons = sorted(set(reason for reason in part.get("merge_reason", pd.Series(dtype=str)) if reason))
+        rows.append({"speaker": part["speaker"].iloc[0], "speaker_id": speaker_id, "forms": "; ".join(forms),
+                     "n_forms": len(forms), "reasons": " | ".join(reasons), "n_articles": part["article_id"].nunique(),
+                     "n_outlets": part["outlet"].nunique(), "article_ids": "; ".join(sorted(set(part["article_id"])))})
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["n_articles", "n_forms", "speaker"], ascending=[False, False, True], ignore_index=True)
