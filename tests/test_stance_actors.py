@@ -23,7 +23,7 @@ from presslens.stance.aggregate import (
 )
 from presslens.stance.targets import TargetSet, actor_key, country_gazetteer, find_actor_mentions, load_targets
 
-ABP = paths.PROJECT_ROOT.parent / "shared" / "bench" / "abp_10k.jsonl.gz"
+ABP = paths.BENCH_DIR / "abp_10k.jsonl.gz"
 needs_bench = pytest.mark.skipif(not ABP.exists(), reason="ABP benchmark not available")
 
 
