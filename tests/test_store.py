@@ -25,16 +25,6 @@ RECORD_TABLES = ("article_stats", "sentences", "entities", "quotes", "mentions",
                  "names", "term_counts")
 
 
-def abp_slice(folder: Path, start: int, count: int) -> Path:
-    """The ABP articles start..start+count as a JSONL.gz corpus file."""
-    with gzip.open(ABP, "rt", encoding="utf-8") as source:
-        rows = list(itertools.islice(source, start, start + count))
-    target = folder / f"abp-{start}-{count}.jsonl.gz"
-    with gzip.open(target, "wt", encoding="utf-8") as sink:
-        sink.writelines(rows)
-    return target
-
-
 def corpus_folder(folder: Path, abp_count: int) -> Path:
     """The seed manifest's articles plus ``abp_count`` ABP articles, as one JSONL corpus."""
     from presslens.corpus import load_with_report
