@@ -159,7 +159,7 @@ def split_name(tokens: Sequence[Token]) -> tuple[list[Token], list[Token]]:
 
 
 def name_text(tokens: Sequence[Token]) -> str:
-    """A name as written, from its tokens ("Kassym-Jomart Tokayev"), without a possessive."""
+    """A name as written, from its tokens ("Angela Merkel"), without a possessive."""
     text = "".join(token.text_with_ws for token in tokens).strip()
     return re.sub(r"\s*['’]s$", "", text)
 
@@ -189,7 +189,7 @@ def _gender(tokens: Iterable[Token]) -> str:
 
 
 def _entity_np(ent: Span) -> list[Token]:
-    """A PERSON entity with the left modifiers of its noun phrase ("Kazakh President Kassym-Jomart Tokayev")."""
+    """A PERSON entity with the left modifiers of its noun phrase ("German Chancellor Angela Merkel")."""
     root = ent.root
     left = [token for token in root.subtree if token.i < ent.start and token.i >= ent.start - 8]
     contiguous: list[Token] = []
@@ -386,8 +386,8 @@ def rules_words(*keys: str) -> frozenset[str]:
 
 
 def _trailing_name(tokens: Sequence[Token], people: dict[str, Person]) -> list[Token]:
-    """The proper-noun run ending a mention after a comma when it is a person the article names ("Kazakh political
-    scientist and director of the "Risk Assessment Group," Dosym Satpaev"), else []."""
+    """The proper-noun run ending a mention after a comma when it is a person the article names ("German political
+    scientist and director of the "Policy Research Group," Anna Weber"), else []."""
     run: list[Token] = []
     for token in reversed(tokens):
         if token.pos_ != "PROPN":
@@ -591,7 +591,7 @@ def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
 
 
 def _register_named_speakers(doc: Doc, records: list, people: dict[str, Person]) -> None:  # noqa: ANN001
-    """Add named speaker mentions ("Kazakh political scientist ... Dosym Satpaev") to the article's persons."""
+    """Add named speaker mentions ("German political scientist ... Anna Weber") to the article's persons."""
     rules = lexicons.speaker_rules()
     for record in records:
         tokens = _mention_tokens(doc, record) if record.speaker_start >= 0 else []

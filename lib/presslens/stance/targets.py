@@ -300,7 +300,7 @@ def _surname_spans(doc: Doc, found: Sequence[tuple[Span, str, str, str]],
 
 @lru_cache(maxsize=4096)
 def _stem_country(key: str) -> tuple[str, str] | None:
-    """A demonym the gazetteer lacks that is its country's name minus a short ending ("Kazakh", "Uzbek")."""
+    """A demonym the gazetteer lacks that is its country's name minus a short ending ("Uzbek", "Tajik")."""
     if " " in key or len(key) < 5 or not key[:1].isupper():
         return None
     for surface, (country, kind) in country_gazetteer().items():

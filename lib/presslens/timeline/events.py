@@ -128,7 +128,7 @@ def event_phrase(predicate: Token) -> tuple[str, str, str]:
 
 def participants(predicate: Token) -> list[str]:
     """Named entities in the predicate's clause (people, organisations, places that take part rather than only
-    locate it) and proper nouns the entity recogniser missed ("CSTO summit"), in text order, unique."""
+    locate it) and proper nouns the entity recogniser missed ("OPEC summit"), in text order, unique."""
     doc = predicate.doc
     low, high = predicate.left_edge.i, predicate.right_edge.i
     if predicate.pos_ == "NOUN" and predicate.head is not predicate:

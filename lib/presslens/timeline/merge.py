@@ -165,7 +165,7 @@ def similarity(a: pd.Series | dict, b: pd.Series | dict, rules: MergeRules) -> f
                  + rules.term_weight * _jaccard(a["terms"], b["terms"]), 6)
 
 
-#: Words that end the head part of a subject ("summit in the capital of Kazakhstan" -> "summit").
+#: Words that end the head part of a subject ("summit in the capital of Peru" -> "summit").
 SUBJECT_STOPS = {"of", "in", "at", "on", "for", "from", "with", "by", "to", "and", "or", "who", "which", "that"}
 PRONOUNS = {"i", "we", "you", "he", "she", "it", "they", "who", "that", "which", "this", "these", "those", "one",
             "someone", "everyone", "anyone", "nobody", "there", "what"}
