@@ -54,7 +54,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     """Split a ``key=value`` override; the value is read as YAML (so lists, numbers and strings work)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"-p {text!r}: write parameters as key=value, e.g. -p outlets="[Outlet A, Outlet B]"")
+        raise argparse.ArgumentTypeError(f"-p {text!r}: write parameters as key=value, e.g. -p 'outlets=[Outlet A, Outlet B]'")
     return key.strip(), plain(params.read_value(key.strip(), value)) if value.strip() else ""
 
 
