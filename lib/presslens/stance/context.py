@@ -93,16 +93,18 @@ def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=65536)
 def textblob_scores(text: str) -> tuple[float, float]:
-    """TextBlob polarity and subjectivity of a text (0, 0 for an empty text)."""
+    """TextBlob polarity and subjectivity of a text (0, 0 for an empty text); cached, as sentences recur."""
     if not text.strip():
         return (0.0, 0.0)
     sentiment = TextBlob(text).sentiment
     return (float(sentiment.polarity), float(sentiment.subjectivity))
 
 
+@lru_cache(maxsize=65536)
 def vader_scores(text: str) -> tuple[float, float, float]:
-    """VADER compound, positive and negative scores of a text."""
+    """VADER compound, positive and negative scores of a text; cached, as sentences recur."""
     scores = _vader().polarity_scores(text)
     return (scores["compound"], scores["pos"], scores["neg"])
 
