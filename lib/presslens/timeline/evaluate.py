@@ -104,13 +104,40 @@ def write_predictions(path: Path, predictions: dict[str, list[dict]]) -> None:
             handle.write(json.dumps({"doc": name, "timex": rows}) + "\n")
 
 
+def _headline(scores: dict[str, object]) -> dict[str, object]:
+    """The headline numbers of one score: documents, strict / relaxed / value / type F1."""
+    return {"documents": scores["documents"], "strict_f1": scores["strict"]["f1"],  # type: ignore[index]
+            "relaxed_f1": scores["relaxed"]["f1"], "value_f1": scores["value_f1"],  # type: ignore[index]
+            "type_f1": scores["type_f1"]}
+
+
+def folder_scores(root: Path, predictions: dict[str, list[dict]], dev_folders: list[str]) -> dict[str, object]:
+    """Scores per top-level subfolder and, given dev folders, for the dev part and the held-out rest."""
+    folders = sorted(p.name for p in root.iterdir() if p.is_dir())
+    members = {f: G.read_corpus(root / f) for f in folders}
+    result: dict[str, object] = {"by_folder": {f: _headline(score_timex(members[f], predictions)) for f in folders}}
+    if dev_folders:
+        unknown = set(dev_folders) - set(folders)
+        if unknown:
+            raise ValueError(f"no such subfolder of {root}: {sorted(unknown)}")
+        held = [f for f in folders if f not in dev_folders]
+        result["dev"] = {"folders": dev_folders, **_headline(score_timex(
+            [d for f in dev_folders for d in members[f]], predictions))}
+        result["held_out"] = {"folders": held, **_headline(score_timex(
+            [d for f in held for d in members[f]], predictions))}
+    return result
+
+
 def run_timex(args: argparse.Namespace) -> dict[str, object]:
     """Score TIMEX3 extraction and normalisation on a folder of TimeML / CAT documents."""
     docs = G.read_corpus(args.data)
     predictions, speed = predict_timex(docs, progress=not args.quiet)
     if args.predictions:
         write_predictions(args.predictions, predictions)
-    return {"data": str(args.data), **score_timex(docs, predictions), "throughput": speed,
+    dev = [f for f in (args.dev_folders or "").split(",") if f]
+    split = folder_scores(args.data, predictions, dev) if any(p.is_dir() for p in args.data.iterdir()) else {}
+    protocol = {"protocol": f"errors studied on {', '.join(dev)} only; the other folders are held out"} if dev else {}
+    return {"data": str(args.data), **protocol, **score_timex(docs, predictions), **split, "throughput": speed,
             "reference_heideltime_tempeval3_test": {"strict_f1": 0.818, "relaxed_f1": 0.907, "value_f1": 0.781,
                                                     "type_f1": 0.833}}
 
@@ -119,6 +146,8 @@ def _timex_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `presslens eval timex`."""
     cli.add_eval_options(parser, data_help="folder of TimeML .tml (or CAT .xml) documents, searched recursively",
                          predictions_help="write predictions here (JSON lines)")
+    parser.add_argument("--dev-folders", default="",
+                        help="comma-separated subfolders whose errors were studied (scored apart from the held-out rest)")
 
 
 registry.evaluators.register("timex", func=registry.Command(

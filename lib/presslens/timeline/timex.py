@@ -145,6 +145,8 @@ def grammar() -> dict[str, str]:
         "OFFSET": _alternation(lex["offsets"]),
         "APPROX": _alternation(lex["approximators"]),
         "ORD": _alternation(lex["ordinals"]),
+        "SORD": _alternation(lex["series_ordinals"]),
+        "UNITADJ": _alternation(lex["unit_adjectives"]),
         "DEICTIC": _alternation(lex["deictic_days"]),
         "SETWORD": _alternation(lex["sets"]),
         "SETQ": _alternation(lex["set_quantifiers"]),
@@ -503,6 +505,38 @@ def r_offset(m: re.Match, ctx: Context) -> Norm | None:
     return Norm("DATE", (anchor + relativedelta(days=days)).isoformat(), anchor=label, needs="day")
 
 
+def r_in_a_row(m: re.Match, ctx: Context) -> Norm | None:
+    """a second consecutive day / the fifth straight week / third month in a row: the period being reported."""
+    code = _period_code((m["unit"] or m["unit2"]).lower())
+    if ctx.dct is None:
+        return Norm("DATE", "XXXX", anchor="none")
+    return Norm("DATE", _shift_period(ctx.dct, code, 0), anchor="dct", needs=_needs(code))
+
+
+def r_short_year(m: re.Match, ctx: Context) -> Norm:
+    """since '82 / in '09: a year written with two digits, in the century that keeps it before the publication year."""
+    this_year = (ctx.dct.year if ctx.dct else date.today().year) % 100
+    century = "20" if int(m["yy"]) <= this_year + 1 else "19"
+    return Norm("DATE", century + m["yy"], explicit=True)
+
+
+def r_same_period(m: re.Match, ctx: Context) -> Norm | None:
+    """the same month a year ago / the same period last year: the period the text just named, one year back."""
+    unit = m["unit"].lower()
+    last = ctx.last_value or ""
+    if unit in ("quarter", "period") and ctx.last_quarter:
+        value = ctx.last_quarter
+    elif unit in ("month", "period") and V.precision(last) == "month" or unit == "day" and V.precision(last) == "day":
+        value = last
+    elif ctx.dct is None:
+        return Norm("DATE", "XXXX", anchor="none")
+    else:
+        code = {"day": "D", "week": "W", "month": "M"}.get(unit, "Q")
+        year_back = _shift_period(ctx.dct - relativedelta(years=1), code, 0)
+        return Norm("DATE", year_back, anchor="dct", needs=_needs(code))
+    return Norm("DATE", f"{int(value[:4]) - 1}{value[4:]}", anchor=f"text:{value}")
+
+
 def r_year_earlier(m: re.Match, ctx: Context) -> Norm | None:
     """year-earlier / year-ago (adjectives): the reported quarter one year back, else last year."""
     if ctx.last_quarter:
@@ -704,10 +738,11 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("spelled_year", "YEARWORD", r"(?:the\s+year\s+)?(?P<word>SPELLEDYEAR)\b", r_spelled_year),
     ("holiday", "HOLIDAY", r"(?:(?P<shift>last|next|this)\s+)?(?P<word>HOLIDAY)\b(?:\s+(?P<y>YEAR))?", r_holiday),
     ("the_weekend", "UNIT", r"\bthe\s+weekend\b", r_the_weekend),
-    ("the_day", "UNIT", r"\bthe\s+day\b(?!\s+(?:before|after|of|when|that|which|he|she|they|it|we|I)\b)", r_the_day),
+    ("the_day", "UNIT", r"\bthe\s+(?P<same>same\s+)?day\b(?!\s+(?:before|after|of|when|that|which|he|she|they|it|we|I)\b)", r_the_day),
     ("the_year", "UNIT", r"\bthe\s+(?:(?P<adj>full|fiscal|current|calendar)\s+)?year\b(?!\s+(?:earlier|ago|before|after|later))(?=(?P<ended>\s+(?:ended|ending)\b)?)", r_the_year),
     ("century", "CENTURY", r"(?:the\s+)?(?:(?P<mod>MOD)[\s-]+)?(?P<n>\d{1,2}(?:st|nd|rd|th)|ORD)[\s-]+century\b", r_century),
     ("quarter", "QUARTER", r"(?:the\s+)?(?:(?P<shift>(?:this|last|next)\s+year's|year-earlier|year-ago|fiscal)\s+)?(?:(?P<yq>YEAR)\s+)?(?:fiscal\s+)?(?P<q>ORD)[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y>YEAR)|\s+of\s+(?P<yshift>this|last|next)\s+year\b)?", r_quarter),
+    ("same_period", "UNIT", r"\bthe\s+(?:same|corresponding|comparable)\s+(?P<unit>day|week|month|quarter|period)\s+(?:of\s+)?(?:a\s+year\s+(?:ago|earlier|before)|(?:the\s+)?(?:last|previous|prior)\s+year)\b", r_same_period),
     ("this_quarter", "QUARTER", r"\b(?:the\s+(?:(?P<adj>latest|current|most\s+recent|recent)\s+|(?:same|corresponding|comparable)\s+)?(?:(?P<ago>year-earlier|year-ago|year\s+earlier)\s+|(?P<y>YEAR)\s+)?|(?P<lastyears>last\s+year's)\s+)(?:quarter|period)\b(?:\s+(?P<agoafter>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?", r_this_quarter),
     ("season", "SEASON", r"(?:(?P<mod>MOD)[\s-]+(?:the\s+)?)?(?:(?P<shift>SHIFT)\s+|the\s+)?(?P<season>SEASON)\b(?:\s+(?:of\s+)?(?:(?P<y>YEAR)|(?P<ys>SPELLEDYEAR)))?", r_season),
     ("weekday", "WEEKDAY", r"(?:(?P<shift>last|next|this|coming|past|previous)\s+)?(?P<wd>WEEKDAY)\b(?:\s+(?P<pod>POD))?", r_weekday),
@@ -718,8 +753,11 @@ RULE_TEMPLATES: tuple[tuple[str, str, str, Callable[[re.Match, Context], Norm | 
     ("shifted_unit", "UNIT", r"(?:(?P<mod>MOD)\s+)?(?P<shift>SHIFT)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b", r_shifted_unit),
     ("mod_the_unit", "UNIT", r"(?P<mod>MOD)\s+the\s+(?P<unit>week|month|year|decade|century)\b", r_shifted_unit),
     ("offset", "UNIT", r"(?:(?:APPROX)\s+)?(?P<n>NUM)[\s-]+(?P<unit>UNIT1)\s+(?P<dir>OFFSET)\b", r_offset),
+    ("in_a_row", "UNIT", r"(?:(?:a|the|its|their|his|her)\s+)?SORD\s+(?:(?:straight|consecutive|successive)\s+(?P<unit>day|week|month|quarter|year)\b|(?P<unit2>day|week|month|quarter|year)\s+in\s+a\s+row\b)", r_in_a_row),
+    ("short_year", "CLOCK", r"'(?P<yy>\d\d)(?![\w'])", r_short_year),
+    ("bare_plural", "UNIT", r"(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bafter\s))(?P<unit>(?:minute|hour|day|week|month|year|decade)s|centuries)\b(?!\s+(?:old|of\s+age)\b)", r_plural_unit),
     ("year_earlier", "UNIT", r"\b(?:year-earlier|year-ago)\b", r_year_earlier),
-    ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?P<frac>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?P<unit>UNIT1)(?P<frac2>\s+and\s+a\s+half)?(?:-long)?\b(?!-old)", r_duration),
+    ("duration", "UNIT", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|latest|following|final|remaining)\s+)?(?:(?:APPROX)\s+)?(?P<n>NUM)(?P<frac>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or|to)\s+NUM)?(?:\s+more)?[\s-]+(?:UNITADJ\s+)?(?P<unit>UNIT1)(?P<frac2>\s+and\s+a\s+half)?(?:-long)?\b(?!-old)", r_duration),
     ("plural_unit", "UNIT", r"(?:(?:the\s+)?(?:past|last|next|coming)\s+(?:(?:several|a\s+few|few|many)\s+)?|(?:several|a\s+few|few|many)\s+)(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)\b", r_plural_unit),
     ("set", "SET", r"\b(?:(?P<word>SETWORD)|(?:SETQ)\s+(?:(?P<n>NUM)\s+)?(?:(?P<unit>UNIT1)|(?P<wd>WEEKDAY)|(?P<mon>MONTH)))\b|(?P<wdn>WEEKDAY)\s+(?P<pods>(?:morning|afternoon|evening|night)s)\b", r_set),
     ("vague", "VAGUE", r"(?P<word>VAGUE)\b", r_vague),
@@ -747,6 +785,8 @@ def rules() -> tuple[Rule, ...]:
 # -------------------------------------------------------------------------------------- spaCy checks
 FUTURE_MARKERS = {"will", "'ll", "shall", "wo", "going"}
 PERFECT_MARKERS = {"has", "have", "'ve", "'s"}
+#: Participles that modify a noun without making it past ("plans announced in May" is past, "talks expected in May" not).
+PROSPECTIVE_PARTICIPLES = {"expect", "schedule", "plan", "set", "slate", "due", "propose", "project", "forecast", "intend"}
 #: A date written in a past-tense clause may still lie this many days after the anchor ("extended to Nov. 20").
 PAST_TOLERANCE_DAYS = 45
 
@@ -757,6 +797,9 @@ def clause_tense(span: Span) -> str | None:
     for _ in range(12):
         if token.pos_ in ("VERB", "AUX"):
             auxiliaries = [child for child in token.children if child.dep_ in ("aux", "auxpass")]
+            if token.tag_ == "VBN" and not auxiliaries and token.dep_ in ("acl", "amod") and \
+                    token.lemma_ not in PROSPECTIVE_PARTICIPLES:
+                return "past"
             words = {child.lower_ for child in auxiliaries}
             if words & FUTURE_MARKERS:
                 return "future"
@@ -793,16 +836,53 @@ def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
         return span.root.pos_ in ("NOUN", "PROPN")
     if rule.name in ("decade", "decade_word") and AGE_BEFORE.search(m.string[max(0, m.start() - 30):m.start()]):
         return False
+    if rule.name == "vague" and groups["word"].lower() in lex["attributive_vague"]:
+        return span.root.pos_ == "ADJ" and span.root.dep_ == "amod" and span.root.head.i > span.root.i
+    if rule.name == "short_year":
+        before = m.string[max(0, m.start() - 12):m.start()].split()
+        return bool(before) and before[-1].lower() in SHORT_YEAR_BEFORE
+    if rule.name == "duration" and _not_a_duration(m, span):
+        return False
     if rule.name == "vague" and groups["word"].lower() in lex["weak_vague"]:
         return span.root.pos_ in ("ADV", "ADJ", "NOUN") and span.root.dep_ not in ("mark", "advmod") or span.root.pos_ == "ADV" and span.root.dep_ == "advmod" and span.root.lower_ not in ("once",)
+    if rule.name == "the_day" and groups.get("same"):
+        return True
     if rule.name == "the_day":
         before = m.string[max(0, m.start() - 15):m.start()].split()
         return bool(before) and before[-1].lower() in THE_DAY_BEFORE
-    if rule.name == "plural_unit" and span.root.dep_ == "compound":
+    if rule.name in ("plural_unit", "bare_plural") and span.root.dep_ == "compound":
+        return False
+    if rule.name == "year" and not (groups.get("mod") or groups.get("y2")) and _in_a_name(span):
         return False
     if rule.name == "year":
         return span.root.like_num or span.root.pos_ in ("NUM", "PROPN", "NOUN") and span.root.ent_type_ not in ("MONEY", "CARDINAL", "QUANTITY", "PERCENT")
     return True
+
+
+#: Prepositions before a two-digit year ("since '82"); elsewhere an apostrophe and two digits are a quote or a score.
+SHORT_YEAR_BEFORE = {"since", "in", "of", "by", "until", "from", "to", "before", "after", "class", "spring", "summer",
+                     "fall", "autumn", "winter"}
+
+
+def _in_a_name(span: Span) -> bool:
+    """Whether a bare year follows a proper name it belongs to ("the Russell 2000 Index", "Windows 2000")."""
+    if span.start == 0 or len(span) != 1:
+        return False
+    before = span.doc[span.start - 1]
+    return before.pos_ == "PROPN" and before.text[:1].isupper() and not _word_classes(before.text) & {
+        "MONTH", "WEEKDAY", "SEASON", "HOLIDAY"}
+#: What follows a fraction that reads like a duration ("a quarter of its dealers", "a second A380").
+FRACTION_AFTER = re.compile(r"^\s*,?\s*of\b(?!\s+(?:an?\s+)?(?:hour|century|year|the\s+(?:year|century)))", re.IGNORECASE)
+
+
+def _not_a_duration(m: re.Match, span: Span) -> bool:
+    """A fraction ("about a quarter, of its dealers") or an ordinal ("a second A380") read as a span of time."""
+    unit = _unit_word(m["unit"])
+    single = m["n"].lower() in ("a", "an")
+    if unit == "quarter" and single and FRACTION_AFTER.match(m.string[m.end():m.end() + 30]):
+        return True
+    following = span.doc[span.end] if span.end < len(span.doc) else None
+    return unit == "second" and single and following is not None and following.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
 
 
 #: Words before a decade that make it an age ("in his 20s", "in their early thirties", "aged 30s").
@@ -898,9 +978,24 @@ def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -
                 ctx.last_quarter = value
             if norm.explicit:
                 ctx.reference, ctx.reference_value, ctx.reference_sentence = date.fromisoformat(first), value, sentence_index
+    date_clock_times(records, dct_date)
     mark_ranges(records, text)
     mark_dateline(records, text)
     return records
+
+
+def date_clock_times(records: list[Timex], dct: date | None) -> None:
+    """A clock time that took the publication day takes instead the one other day its sentence names ("Tuesday ...
+    at 18:00 UTC", "at 16:15 UTC, June 1st")."""
+    for timex in records:
+        if timex.rule not in ("clock", "clock24") or dct is None or not timex.value.startswith(dct.isoformat()):
+            continue
+        days = {t.value[:10] for t in records if t.sentence_index == timex.sentence_index and t.type == "DATE"
+                and t.role != "dateline" and V.precision(t.value) == "day"}
+        if len(days) == 1 and dct.isoformat() not in days:
+            timex.value = days.pop() + timex.value[10:]
+            timex.start_date, timex.end_date = V.bounds(timex.value)
+            timex.anchor = f"text:{timex.value[:10]}"
 
 
 #: What joins the two ends of a range ("from 2013 to 2014", "between May and July", "2013-2014").
