@@ -186,8 +186,12 @@ def _mod(text: str | None) -> str | None:
     return entry["mod"] if entry else None
 
 
-def _resolve_yearless(month: int, day: int | None, ctx: Context) -> tuple[int | None, str]:
-    """The year of a month (and day) given without one: the anchor's year, moved by tense (else the nearest)."""
+def _resolve_yearless(month: int, day: int | None, ctx: Context, strict: bool = False) -> tuple[int | None, str]:
+    """The year of a month (and day) given without one: the anchor's year, moved by tense (else the nearest).
+
+    A past-tense month lies no later than the anchor's month (a day may lie a little after it: "extended to
+    Nov. 20"); ``strict`` ("last May", "next April") excludes the anchor's own month.
+    """
     anchor, label = ctx.year_anchor()
     if anchor is None:
         return None, "none"
@@ -196,9 +200,10 @@ def _resolve_yearless(month: int, day: int | None, ctx: Context) -> tuple[int | 
     here = date(anchor.year, anchor.month, anchor.day if day else 1)
     options = [date(anchor.year + step, month, min(day or 1, 28)) for step in (-1, 0, 1)]
     if ctx.tense == "past":
-        options = [o for o in options if (o - here).days <= PAST_TOLERANCE_DAYS]
+        tolerance = -1 if strict else PAST_TOLERANCE_DAYS if day else 0
+        options = [o for o in options if (o - here).days <= tolerance]
     elif ctx.tense == "future":
-        options = [o for o in options if o >= here]
+        options = [o for o in options if (o - here).days > 27 or (o >= here and not strict)]
     return min(options, key=lambda o: abs((o - here).days)).year, label
 
 
@@ -302,7 +307,7 @@ def r_month(m: re.Match, ctx: Context) -> Norm | None:
     if m["yshift"] or shift == "this":
         return _in_shifted_year(f"{month:02d}", m["yshift"] or shift, _mod(m["mod"]), ctx)
     tense = {"last": "past", "this past": "past", "next": "future", "this coming": "future"}.get(shift, ctx.tense)
-    year, label = _resolve_yearless(month, None, replace(ctx, tense=tense))
+    year, label = _resolve_yearless(month, None, replace(ctx, tense=tense), strict=shift in ("last", "next"))
     if year is None:
         return Norm("DATE", f"XXXX-{month:02d}", mod=_mod(m["mod"]), anchor="none")
     return Norm("DATE", f"{year}-{month:02d}", mod=_mod(m["mod"]), anchor=label, needs="year")
