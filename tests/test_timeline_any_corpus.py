@@ -69,9 +69,45 @@ def test_a_wire_dateline_dates_the_article_and_no_event(nlp):
     assert checked == 5
 
 
+@pytest.mark.parametrize("published, text, expected", [
+    # a run of periods is the period being reported, not a duration; an adjective between number and unit
+    ("2008-09-17", "Trading has been suspended for a second consecutive day.",
+     {"a second consecutive day": "2008-09-17"}),
+    ("2009-04-04", "US stocks log gains for a fourth week in a row.", {"a fourth week in a row": "2009-W14"}),
+    ("2008-10-27", "The dollar rose after six straight days of losses.", {"six straight days": "P6D"}),
+    ("2011-03-18", "For the past five trading days, stocks have been down.", {"the past five trading days": "P5D"}),
+    # an ordinal or a fraction is not a span of time
+    ("2008-09-17", "A second plane is also travelling to the U.S.", {}),
+    ("2009-05-15", "It will cut 789, or about a quarter, of its 3,200 dealers.", {}),
+    # a number in a name is not a year; a two-digit year after a preposition is one
+    ("2009-02-20", "The Russell 2000 Index of smaller companies dropped.", {}),
+    ("2008-10-27", "The Nikkei closed at its lowest level since '82.", {"'82": "1982"}),
+    # vague references: "recent" before its noun, bare plural units after a preposition, "the time being"
+    ("2008-10-09", "Analysts blame recent losses on fears of a recession.", {"recent": "PAST_REF"}),
+    ("2007-03-13", "Prices reached their highest level in years.", {"years": "PXY"}),
+    ("2008-11-18", "The downtrend will continue for the time being.", {"the time being": "PRESENT_REF"}),
+    # the same period a year ago is the period just named, one year back; "the same day" the day just named
+    ("2009-02-03", "Sales fell 35% in January, compared to the same month a year ago.",
+     {"January": "2009-01", "the same month a year ago": "2008-01"}),
+    ("2009-04-04", "On April 3, a report was released by the Labor Department on the same day.",
+     {"April 3": "2009-04-03", "the same day": "2009-04-03"}),
+    # a clock time takes the day its sentence names
+    ("2009-12-16", "The jet made its first test flight Tuesday in Everett at 18:00 UTC.",
+     {"Tuesday": "2009-12-15", "18:00 UTC": "2009-12-15T18:00Z"}),
+    # a month in a past clause or after "last" lies before publication; "next" skips the publication month
+    ("2018-04-13", "Trump fired Comey last May.", {"last May": "2017-05"}),
+    ("2018-04-13", "He was fired in May.", {"May": "2017-05"}),
+    ("2018-04-13", "The vote is set for next April.", {"next April": "2019-04"}),
+    ("2006-08-19", "It comes on top of turnaround plans announced in January.", {"January": "2006-01"}),
+])
+def test_timex_error_types_fixed_on_dev_text(nlp, published, text, expected):
+    _, found = _timexes(nlp, text, published)
+    assert {k: t.value for k, t in found.items()} == expected
+
+
 def _event(event_id: str, outlet: str, date: str, heads: str, entities: str, *, precision: str = "day",
            article: str | None = None, tense: str = "past", published: str = "2018-10-01", terms: str = "",
-           obj: str = "") -> dict:
+           obj: str = "", theme: str = "", sentence: str = "") -> dict:
     """One events-table row."""
     end = date if len(date) == 10 else pd.Period(date).end_time.date().isoformat()
     start = date if len(date) == 10 else pd.Period(date).start_time.date().isoformat()
@@ -82,7 +118,7 @@ def _event(event_id: str, outlet: str, date: str, heads: str, entities: str, *, 
             "key_terms": terms or "report; hearing",
             "event_heads": heads, "days_before_publication": 0.0, "paragraph_kind": "body", "start_char": 10,
             "end_char": 20, "predicate_start_char": 0, "predicate_end_char": 5, "sentence_index": 1,
-            "sentence": f"{entities} {heads} on {date}.", "tense": tense}
+            "sentence": sentence or f"{entities} {heads} on {date}.", "tense": tense, "theme": theme}
 
 
 def test_event_identity_needs_type_participants_and_dates():
@@ -122,6 +158,31 @@ def test_different_agents_a_recurring_type_or_no_single_occurrence_are_no_confli
         _event("e", "Outlet E", "2018-09-06", "testify", "Kavanaugh; Ford"),
         _event("c", "Outlet C", "2018-09-27", "say", "Trump; Kavanaugh"),
         _event("d", "Outlet D", "2018-09-24", "say", "Trump; Kavanaugh"),
+    ])
+    assert build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts.empty
+
+
+def test_the_one_time_a_named_participant_was_fired_is_one_event_whoever_is_subject():
+    events = pd.DataFrame([
+        _event("a", "Outlet A", "2017-05-09", "fire", "Trump; Comey", obj="Comey", theme="Comey",
+               sentence="Trump fired Comey on May 9."),
+        _event("b", "Outlet B", "2017-07", "fire", "Comey; Trump", theme="James Comey",
+               sentence="Comey was fired by the president in July, aides said."),
+        _event("c", "Outlet C", "2017-02", "fire", "Trump; Flynn", obj="Flynn", theme="Flynn",
+               sentence="Trump had fired Flynn in February."),
+        _event("d", "Outlet D", "2017-03", "fire back", "Trump; Comey", sentence="Trump fired back at Comey in March."),
+    ])
+    conflicts = build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts
+    assert [sorted([r.event_id_a, r.event_id_b]) for r in conflicts.itertuples()] == [["a", "b"]]
+
+
+def test_one_text_copied_into_two_articles_is_no_conflict():
+    boilerplate = "Lawmakers said the committee would vote on the nomination of the judge after a long hearing"
+    events = pd.DataFrame([
+        _event("a", "Outlet A", "2018-09-28", "fire", "Trump; Comey", obj="Comey", theme="Comey",
+               sentence=boilerplate + " on Friday, and Trump fired Comey."),
+        _event("b", "Outlet A", "2018-10-26", "fire", "Trump; Comey", obj="Comey", theme="Comey",
+               sentence=boilerplate + " on Friday; Trump fired Comey, his aides said."),
     ])
     assert build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts.empty
 

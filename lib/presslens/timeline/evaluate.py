@@ -147,7 +147,7 @@ def _timex_arguments(parser: argparse.ArgumentParser) -> None:
     cli.add_eval_options(parser, data_help="folder of TimeML .tml (or CAT .xml) documents, searched recursively",
                          predictions_help="write predictions here (JSON lines)")
     parser.add_argument("--dev-folders", default="",
-                        help="comma-separated subfolders whose errors were studied (scored apart from the held-out rest)")
+                        help="comma-separated subfolders whose errors were studied (scored apart from the rest)")
 
 
 registry.evaluators.register("timex", func=registry.Command(

@@ -49,6 +49,8 @@ class Event:
     sentence: str
     paragraph_kind: str | None
     tense: str | None = None
+    #: Who or what the event happens to: the object, or the subject of a passive ("Comey was fired").
+    theme: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -178,6 +180,22 @@ def event_heads(predicate: Token) -> list[str]:
     return sorted({predicate.lemma_.lower(), *(t.lemma_.lower() for t in nearby if is_event_noun(t))})
 
 
+def theme(predicate: Token) -> str:
+    """Who or what the event happens to: the object (a relative pronoun read as the noun it stands for), else the
+    subject of a passive verb; "" for none. Only the name: its compounds and head ("FBI Director James Comey")."""
+    target = None
+    for child in predicate.children:
+        if child.dep_ == "dobj":
+            target = predicate.head if child.tag_ in RELATIVE_TAGS and predicate.dep_ == "relcl" else child
+            break
+    else:
+        if any(child.dep_ == "auxpass" for child in predicate.children):
+            target = _subject(predicate)
+    if target is None or target.tag_ in RELATIVE_TAGS or target.pos_ == "PRON":
+        return ""
+    return " ".join(t.text for t in [*(c for c in target.lefts if c.dep_ == "compound"), target])
+
+
 def event_for(doc: Doc, predicate: Token, timex: Timex | None, event_id: str) -> Event:
     """The event record of a predicate, dated by a TIMEX3 (or undated)."""
     phrase, subject, obj = event_phrase(predicate)
@@ -192,7 +210,7 @@ def event_for(doc: Doc, predicate: Token, timex: Timex | None, event_id: str) ->
         end_char=timex.end_char if timex else predicate.idx + len(predicate.text),
         sentence_index=timex.sentence_index if timex else -1,
         sentence=timex.sentence if timex else predicate.sent.text.strip(),
-        paragraph_kind=predicate._.paragraph_kind, tense=timex.tense if timex else None,
+        paragraph_kind=predicate._.paragraph_kind, tense=timex.tense if timex else None, theme=theme(predicate),
     )
 
 

@@ -137,6 +137,7 @@ def prepare(events: pd.DataFrame) -> pd.DataFrame:
     work["last_day"] = [date.fromisoformat(d).toordinal() for d in work["end_date"]]
     work["precision_rank"] = [PRECISION_RANK.get(p, 0) for p in work["precision"]]
     work["agent"] = [subject_key(v) for v in (work["subject"] if "subject" in work else [""] * len(work))]
+    work["theme_key"] = [subject_key(v) for v in (work["theme"] if "theme" in work else [""] * len(work))]
     return work
 
 
@@ -303,20 +304,70 @@ def _recurring_types() -> frozenset[str]:
     return frozenset(lexicon().get("recurring_event_types", []))
 
 
+@lru_cache(maxsize=2)
+def _single_types(kind: str) -> frozenset[str]:
+    """Event types that happen once to one participant: to whom it happens ("patient": fired, arrested, indicted)
+    or who does it ("agent": died, resigned, pleaded guilty)."""
+    return frozenset(lexicon().get(f"single_occurrence_{kind}", []))
+
+
+def single_occurrence(a: dict, b: dict) -> bool:
+    """Whether two mentions name the one time a named participant was fired, arrested, indicted, ... (the same
+    participant the event happens to) or died, resigned, ... (the same named subject, no object)."""
+    kinds = a["types"] & b["types"]
+    names = a["participants"] & b["participants"]
+    theme_a, theme_b = a.get("theme_key", ""), b.get("theme_key", "")
+    if kinds & _single_types("patient") and theme_a and theme_a == theme_b and theme_a in names:
+        return True
+    return bool(kinds & _single_types("agent")) and not (theme_a or theme_b) and bool(a["agent"]) \
+        and a["agent"] == b["agent"] and a["agent"] in names
+
+
 def likely_same(a: dict, b: dict, rules: MergeRules) -> bool:
     """Whether two mentions are likely one event, strictly enough to call different dates a conflict: one event
     type that does not recur by nature, mostly the same participants, the same subject, both about the past or both
-    about the future, and something that names one occurrence: the same object ("declared a national emergency")
-    or an event noun as subject ("the summit began")."""
+    about the future, one predicate type (or two light ones: "the summit was held" / "the summit starts"), and
+    something that names one occurrence: the one time a named participant was fired, indicted, ... or died,
+    resigned, ... (``single_occurrence``), the same object ("declared a national emergency") or an event noun as
+    subject ("the summit began")."""
     kinds = a["types"] & b["types"]
     if not kinds or kinds <= _recurring_types() or not (a["participants"] & b["participants"]):
         return False
+    predicates = {event_type(a["predicate_lemma"]), event_type(b["predicate_lemma"])}
+    if len(predicates) > 1 and not predicates <= _light_heads():
+        return False
+    if (a.get("tense") == "future") == (b.get("tense") == "future") and single_occurrence(a, b):
+        return True
     if _overlap(a["participants"], b["participants"]) < rules.conflict_similarity:
         return False
     same_outlook = (a.get("tense") == "future") == (b.get("tense") == "future")
     object_a, object_b = subject_key(a.get("object")), subject_key(b.get("object"))
     one_occurrence = (bool(object_a) and object_a == object_b) or a["agent"] in _event_nouns()
     return bool(a["agent"]) and a["agent"] == b["agent"] and same_outlook and one_occurrence
+
+
+#: Two evidence sentences sharing at least this share of their words are one text copied (boilerplate, a wire
+#: story run twice), whose dates differ only through the two publication dates: never a conflict.
+COPY_OVERLAP = 0.6
+
+
+#: Shorter sentences share words by chance ("Trump signed it on Friday.").
+COPY_MIN_WORDS = 12
+#: Two evidence sentences that open with the same this many characters are one text copied.
+COPY_PREFIX = 100
+
+
+def copied(a: str, b: str) -> bool:
+    """Whether two evidence sentences are one text copied: word Jaccard at least ``COPY_OVERLAP`` (both of at least
+    ``COPY_MIN_WORDS`` words), or the same
+    opening ``COPY_PREFIX`` characters (a boilerplate block the sentence splitter ran into the article)."""
+    first, second = " ".join(a.split()), " ".join(b.split())
+    if len(first) >= COPY_PREFIX and first[:COPY_PREFIX] == second[:COPY_PREFIX]:
+        return True
+    words_a, words_b = first.lower().split(), second.lower().split()
+    if min(len(words_a), len(words_b)) < COPY_MIN_WORDS:
+        return False
+    return _jaccard(frozenset(words_a), frozenset(words_b)) >= COPY_OVERLAP
 
 
 def _kind(a: dict, b: dict) -> str:
@@ -338,7 +389,8 @@ def find_conflicts(work: pd.DataFrame, pairs: pd.DataFrame, rules: MergeRules = 
                        & (pairs["gap_days"] <= rules.max_conflict_gap_days)]
     articles_of = work.groupby("entry_id")["article_id"].agg(set).to_dict()
     needed = sorted(set(candidates["left"]) | set(candidates["right"]))
-    wanted = {*SIDE_COLUMNS, "precision_rank", "participants", "types", "terms", "agent", "tense", "object"}
+    wanted = {*SIDE_COLUMNS, "precision_rank", "participants", "types", "terms", "agent", "tense", "object",
+              "theme_key", "predicate_lemma"}
     columns = sorted(wanted & set(work))
     records = dict(zip(needed, work.iloc[needed][columns].to_dict("records")))
     best: dict[tuple[str, str], tuple[float, int, int, int]] = {}
@@ -346,7 +398,7 @@ def find_conflicts(work: pd.DataFrame, pairs: pd.DataFrame, rules: MergeRules = 
         a, b = records[int(left)], records[int(right)]
         if min(a["precision_rank"], b["precision_rank"]) < minimum or a["entry_id"] == b["entry_id"]:
             continue
-        if not likely_same(a, b, rules):
+        if copied(a["sentence"], b["sentence"]) or not likely_same(a, b, rules):
             continue
         same_article = a["article_id"] == b["article_id"]
         if same_article and a["paragraph_kind"] == b["paragraph_kind"]:

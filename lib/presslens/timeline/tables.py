@@ -22,7 +22,7 @@ TIMEX_COLUMNS = ["article_id", "outlet", "published", "text", "type", "value", "
 EVENT_COLUMNS = ["event_id", "article_id", "outlet", "published", "timex_text", "value", "start_date", "end_date",
                  "precision", "predicate", "predicate_lemma", "event_phrase", "subject", "object", "entities",
                  "key_terms", "event_heads", "days_before_publication", "paragraph_kind", "start_char", "end_char",
-                 "predicate_start_char", "predicate_end_char", "sentence_index", "sentence", "tense"]
+                 "predicate_start_char", "predicate_end_char", "sentence_index", "sentence", "tense", "theme"]
 TIMELINE_COLUMNS = ["entry_id", "start_date", "end_date", "value", "precision", "event", "predicate", "participants",
                     "n_mentions", "n_articles", "n_outlets", "outlets", "sources", "conflict", "evidence",
                     "evidence_article_id", "evidence_start_char", "evidence_end_char"]

@@ -790,8 +790,10 @@ def rules() -> tuple[Rule, ...]:
 # -------------------------------------------------------------------------------------- spaCy checks
 FUTURE_MARKERS = {"will", "'ll", "shall", "wo", "going"}
 PERFECT_MARKERS = {"has", "have", "'ve", "'s"}
-#: Participles that modify a noun without making it past ("plans announced in May" is past, "talks expected in May" not).
-PROSPECTIVE_PARTICIPLES = {"expect", "schedule", "plan", "set", "slate", "due", "propose", "project", "forecast", "intend"}
+#: Participles that modify a noun without making it past ("plans announced in May" is past, "talks expected in May"
+#: is not).
+PROSPECTIVE_PARTICIPLES = {"expect", "schedule", "plan", "set", "slate", "due", "propose", "project", "forecast",
+                           "intend"}
 #: A date written in a past-tense clause may still lie this many days after the anchor ("extended to Nov. 20").
 PAST_TOLERANCE_DAYS = 45
 
@@ -877,7 +879,8 @@ def _in_a_name(span: Span) -> bool:
     return before.pos_ == "PROPN" and before.text[:1].isupper() and not _word_classes(before.text) & {
         "MONTH", "WEEKDAY", "SEASON", "HOLIDAY"}
 #: What follows a fraction that reads like a duration ("a quarter of its dealers", "a second A380").
-FRACTION_AFTER = re.compile(r"^\s*,?\s*of\b(?!\s+(?:an?\s+)?(?:hour|century|year|the\s+(?:year|century)))", re.IGNORECASE)
+FRACTION_AFTER = re.compile(r"^\s*,?\s*of\b(?!\s+(?:an?\s+)?(?:hour|century|year|the\s+(?:year|century)))",
+                            re.IGNORECASE)
 
 
 def _not_a_duration(m: re.Match, span: Span) -> bool:
