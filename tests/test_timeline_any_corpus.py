@@ -99,6 +99,10 @@ def test_a_wire_dateline_dates_the_article_and_no_event(nlp):
     ("2018-04-13", "He was fired in May.", {"May": "2017-05"}),
     ("2018-04-13", "The vote is set for next April.", {"next April": "2019-04"}),
     ("2006-08-19", "It comes on top of turnaround plans announced in January.", {"January": "2006-01"}),
+    # a weekday after a verb of planning, or a deadline ("until"), looks ahead; a past perfect keeps it past
+    ("1998-09-30", "The team planned to leave the capital on Thursday.", {"Thursday": "1998-10-01"}),
+    ("2000-03-30", "Officials postponed until Tuesday any action on the case.", {"Tuesday": "2000-04-04"}),
+    ("1999-05-07", "Until Thursday, the police had not called him a suspect.", {"Thursday": "1999-05-06"}),
 ])
 def test_timex_error_types_fixed_on_dev_text(nlp, published, text, expected):
     _, found = _timexes(nlp, text, published)

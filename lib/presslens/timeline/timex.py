@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 from dateutil.relativedelta import relativedelta
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from presslens import paths
 from presslens.timeline import values as V
@@ -63,6 +63,8 @@ class Context:
     last_date: date | None = None
     last_value: str | None = None
     last_quarter: str | None = None
+    #: Whether the clause is in the past perfect ("had been due to expire Friday"): a plan already over.
+    pluperfect: bool = False
 
     def year_anchor(self) -> tuple[date | None, str]:
         """The date that gives year-less expressions their year, and its label.
@@ -394,7 +396,7 @@ def _weekday_date(weekday: int, shift: str | None, ctx: Context) -> date | None:
         return None
     offset = weekday - ctx.dct.isoweekday()
     word = (shift or "").lower()
-    direction = -1 if word in ("last", "past", "previous") else 1 if word in ("next", "coming") else 0
+    direction = -1 if word in ("last", "past", "previous") else 1 if word in ("next", "coming", "until") else 0
     if direction == 0 and word != "this":
         direction = 1 if ctx.tense == "future" else -1 if ctx.tense == "past" else 0
     strict = word in ("last", "past", "previous", "next", "coming")
@@ -408,8 +410,9 @@ def _weekday_date(weekday: int, shift: str | None, ctx: Context) -> date | None:
 
 
 def r_weekday(m: re.Match, ctx: Context) -> Norm:
-    """Friday / last Monday / Friday morning / Saturday night."""
-    day = _weekday_date(_weekday(m["wd"]), m["shift"], ctx)
+    """Friday / last Monday / Friday morning / Saturday night; "until Friday" looks ahead (a deadline)."""
+    until = re.search(r"\b(?:until|till|through)\s+$", m.string[max(0, m.start() - 10):m.start()], re.IGNORECASE)
+    day = _weekday_date(_weekday(m["wd"]), m["shift"] or ("until" if until and not ctx.pluperfect else None), ctx)
     pod = lexicon()["parts_of_day"].get((m["pod"] or "").lower())
     if day is None:
         return Norm("DATE", f"XXXX-WXX-{_weekday(m['wd'])}", anchor="none")
@@ -793,7 +796,7 @@ PERFECT_MARKERS = {"has", "have", "'ve", "'s"}
 #: Participles that modify a noun without making it past ("plans announced in May" is past, "talks expected in May"
 #: is not).
 PROSPECTIVE_PARTICIPLES = {"expect", "schedule", "plan", "set", "slate", "due", "propose", "project", "forecast",
-                           "intend"}
+                           "hope", "intend"}
 #: A date written in a past-tense clause may still lie this many days after the anchor ("extended to Nov. 20").
 PAST_TOLERANCE_DAYS = 45
 
@@ -807,6 +810,9 @@ def clause_tense(span: Span) -> str | None:
             if token.tag_ == "VBN" and not auxiliaries and token.dep_ in ("acl", "amod") and \
                     token.lemma_ not in PROSPECTIVE_PARTICIPLES:
                 return "past"
+            if token.tag_ == "VB" and token.dep_ == "xcomp" and token.head.lemma_ in PROSPECTIVE_PARTICIPLES \
+                    and not _had(token.head):
+                return "future"
             words = {child.lower_ for child in auxiliaries}
             if words & FUTURE_MARKERS:
                 return "future"
@@ -819,6 +825,23 @@ def clause_tense(span: Span) -> str | None:
             return None
         token = token.head
     return None
+
+
+def _had(verb: Token) -> bool:
+    """Whether a verb is in the past perfect ("had been scheduled", "had not called")."""
+    return any(child.dep_ in ("aux", "auxpass") and child.lower_ in ("had", "'d") for child in verb.children)
+
+
+def pluperfect(span: Span) -> bool:
+    """Whether the first verb above an expression is in the past perfect."""
+    token = span.root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX"):
+            return _had(token) or _had(token.head) and token.dep_ == "xcomp"
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
 
 
 def _plausible(rule: Rule, m: re.Match, span: Span | None) -> bool:
@@ -965,7 +988,7 @@ def extract_timex(doc: Doc, dct: str | None, dct_precision: str | None = None) -
     records = []
     for start, end, rule, m, span in _candidates(doc, text):
         sentence_index = bisect.bisect_right(sentence_starts, start) - 1
-        ctx.sentence_index, ctx.tense = sentence_index, clause_tense(span)
+        ctx.sentence_index, ctx.tense, ctx.pluperfect = sentence_index, clause_tense(span), pluperfect(span)
         norm = rule.normalise(m, ctx)
         if norm is None:
             continue
