@@ -1,0 +1,136 @@
+"""Benchmark ``presslens run`` on a large annotated store without annotating a large corpus.
+
+Annotating 10,000 articles takes hours on a laptop, yet what the notebooks cost at that size (reading the store,
+merging speakers and timelines, per-outlet statistics, rendering) is what decides whether a report at 10k
+finishes. This script annotates a small base corpus (the first N ABP articles), then writes K copies of every
+article into the store: each copy gets its own id (``<id>~<copy>``) and so its own store key, and its records are
+the original's with every id rewritten. It then times ``presslens run`` on the K×N-article corpus and reports
+the peak RSS of the run. The copies repeat the same texts, so the timeline and speaker merges see K-fold
+repeated events and names: a harsher load than real coverage, not a model of it.
+
+Not a test: ``.venv/bin/python benchmarks/bench_scale.py --n 100 --copies 100`` (10,000 articles).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from presslens import paths
+from presslens.annotate import with_keys
+from presslens.store import DONE_TABLE, AnnotationStore
+from presslens.workflow import CORPUS_FRAMES, Study, corpus_fingerprint, prepare
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_annotate import slice_corpus  # noqa: E402  (a sibling script, not a package)
+
+#: Store tables whose rows are copied with their article.
+TABLES = ("article_stats", "sentences", "entities", "quotes", "mentions", "timexes", "events", "frame_cues",
+          "names", "term_counts", "failures")
+#: Columns ``prepare()`` adds to the articles from the store's article_stats (not part of a prepared corpus).
+STATS_COLUMNS = ("words", "tokens", "sentences")
+#: Columns holding ids that start with the article id (rewritten for each copy).
+ID_COLUMNS = ("article_id", "quote_id", "event_id", "id", "duplicate_of")
+
+
+def copy_id(article_id: str, copy: int) -> str:
+    """The id of one copy of an article (copy 0 keeps its id)."""
+    return article_id if copy == 0 else f"{article_id}~{copy}"
+
+
+def rewrite_ids(frame: pd.DataFrame, copy: int) -> pd.DataFrame:
+    """A table's rows for one copy: every id column rewritten to the copy's article id."""
+    if copy == 0 or frame.empty:
+        return frame.copy()
+    out = frame.copy()
+    article = "article_id" if "article_id" in out.columns else "id"
+    for column in ID_COLUMNS:
+        if column in out.columns and column != article:
+            owners = out[article].astype(str)
+            out[column] = [value.replace(owner, copy_id(owner, copy), 1) if isinstance(value, str) else value
+                           for value, owner in zip(out[column], owners)]
+    if article in out.columns:
+        out[article] = [copy_id(str(value), copy) for value in out[article]]
+    return out
+
+
+def write_corpus(articles: pd.DataFrame, target: Path) -> Path:
+    """The copied articles as a JSONL.gz corpus a user could load (its bytes fix the store fingerprint)."""
+    with gzip.open(target, "wt", encoding="utf-8") as handle:
+        for row in articles.itertuples():
+            handle.write(json.dumps({"id": row.id, "outlet": row.outlet, "title": row.title,
+                                     "date": str(row.published)[:10], "text": row.clean_text}) + "\n")
+    return target
+
+
+def replicate(study: Study, copies: int, store: AnnotationStore, folder: Path) -> Path:
+    """Write ``copies`` copies of the annotated base corpus into the store; returns the copied corpus file."""
+    frames = {name: getattr(study, name) for name in CORPUS_FRAMES}
+    frames["articles"] = study.articles.drop(columns=["key", *STATS_COLUMNS], errors="ignore")
+    base_keys = study.articles["key"]
+    tables = {name: store.read(name, base_keys) for name in TABLES}
+    copied = {name: pd.concat([rewrite_ids(frame.drop(columns=["key"], errors="ignore"), c) for c in range(copies)],
+                              ignore_index=True) for name, frame in frames.items()}
+    corpus = write_corpus(copied["articles"], folder / f"copies-{copies}.jsonl.gz")
+    keyed = with_keys(copied["articles"].drop(columns=["key"], errors="ignore"))
+    key_of = dict(zip(keyed["id"], keyed["key"]))
+    store.save_corpus(corpus_fingerprint(corpus, None, [], "", ""), {**copied, "articles": keyed})
+    for c in range(1, copies):
+        batch = f"copy-{c:05d}"
+        for name, frame in tables.items():
+            rows = rewrite_ids(frame.drop(columns=["key"]), c)
+            if len(rows):
+                store.write(name, batch, rows.assign(key=rows["article_id"].map(key_of)))
+        ids = [copy_id(i, c) for i in frames["articles"]["id"]]
+        store.write(DONE_TABLE, batch, pd.DataFrame({"key": [key_of[i] for i in ids], "article_id": ids,
+                                                     "failures": 0, "written": pd.Timestamp.now(tz="UTC").isoformat()}))
+    return corpus
+
+
+def main() -> None:
+    """Annotate the base, replicate it, time ``presslens run`` on the copies; print a line per stage and JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=paths.BENCH_DIR / "abp_10k.jsonl.gz")
+    parser.add_argument("--n", type=int, default=100, help="base articles (the first N of the corpus file)")
+    parser.add_argument("--base", type=Path, default=None, help="use this corpus whole as the base instead")
+    parser.add_argument("--copies", type=int, default=100, help="K: copies of each base article")
+    parser.add_argument("--store", type=Path, default=None, help="store folder (default: a temporary one)")
+    parser.add_argument("--out", type=Path, default=None, help="keep the report here (default: discarded)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="presslens-scale-") as scratch:
+        folder = Path(scratch)
+        store = AnnotationStore(args.store or folder / "store")
+        base = args.base.resolve() if args.base else slice_corpus(args.corpus, folder, 0, args.n)
+        started = time.perf_counter()
+        study = prepare(base, store=store.location, workers=None, progress=False)
+        n_base = len(study.articles)
+        annotated = time.perf_counter() - started
+        print(f"annotate base ({n_base} articles)      {annotated:9.1f} s", flush=True)
+        started = time.perf_counter()
+        corpus = replicate(study, args.copies, store, folder)
+        print(f"replicate x{args.copies}                   {time.perf_counter() - started:9.1f} s", flush=True)
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "presslens", "run", "--corpus", str(corpus), "--no-progress",
+                              "--store", store.location, "--out", str(args.out or folder / "report")],
+                             capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"presslens run ({n_base * args.copies} articles)  {seconds:9.1f} s  exit {run.returncode}", flush=True)
+        if run.returncode:
+            print(run.stderr[-4000:], file=sys.stderr)
+        print(json.dumps({"base_articles": n_base, "copies": args.copies, "articles": n_base * args.copies,
+                          "annotate_base_s": round(annotated, 1), "run_s": round(seconds, 1),
+                          "run_exit": run.returncode, "peak_child_rss_mb": round(rss)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
