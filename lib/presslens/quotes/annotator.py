@@ -12,7 +12,7 @@ from presslens.quotes.tables import attribution_row
 from presslens.registry import Annotator, annotators
 
 #: Bump when extraction or speaker resolution changes what the records hold.
-VERSION = "2"
+VERSION = "3"
 
 
 def annotate_quotes(docs: Sequence[Any], metas: Sequence[dict[str, Any]], shared: dict[str, Any]

@@ -143,9 +143,42 @@ def _opens(text: str, at: int, is_open: bool) -> bool:
     return not is_open
 
 
+def _straight_side(text: str, at: int) -> str:
+    """Which side a straight double mark can only be on by its neighbours: "open" (space before, a word after),
+    "close" (a word or a stop before, space or a stop after), else ""."""
+    if text[at] != '"':
+        return ""
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if (before.isspace() or before in "([") and (after.isalnum() or after in "‘'["):
+        return "open"
+    if (before.isalnum() or before in ".,!?;:…’)") and (after.isspace() or after in ".,;:!?)—–"):
+        return "close"
+    return ""
+
+
+def _closing_run(text: str, marks: list[int]) -> list[int]:
+    """The marks that can only close, up to the next mark that can only open."""
+    run = []
+    for at in marks:
+        side = _straight_side(text, at)
+        if side == "open":
+            break
+        if side == "close":
+            run.append(at)
+    return run
+
+
 def _paragraph_marks(text: str, start: int, end: int) -> list[int]:
-    """Offsets of the double quotation marks in a paragraph (two apostrophes '' count as one mark)."""
-    return [match.start() for match in QUOTE_MARK_PATTERN.finditer(text, start, end)]
+    """Offsets of the double quotation marks in a paragraph (two apostrophes '' count as one mark; a straight mark
+    between two letters is a damaged apostrophe, "doesn"t", not a quotation mark)."""
+    found = QUOTE_MARK_PATTERN.finditer(text, start, end)
+    return [match.start() for match in found if not _inside_word(text, match.start())]
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Whether a straight double mark stands between two letters ("doesn"t")."""
+    return text[at] == '"' and 0 < at < len(text) - 1 and text[at - 1].isalpha() and text[at + 1].isalpha()
 
 
 def _width(text: str, at: int) -> int:
@@ -181,10 +214,21 @@ def find_quote_blocks(text: str) -> list[QuoteBlock]:
             else:
                 blocks.append(carried)
                 carried = None
-        for at in marks:
+        inner: list[int] = []  # closing marks of straight quotes nested in the open quote ('"the "X" name"')
+        for number, at in enumerate(marks):
+            side = _straight_side(text, at)
+            if at in inner:
+                continue
             if _opens(text, at, open_at is not None):
-                if open_at is None:
-                    open_at = at
+                if open_at is None and side != "close":
+                    open_at = at  # a straight mark that can only close opens nothing: its opening was lost
+                continue
+            if side == "open" and open_at is not None and carried is None:
+                closing = _closing_run(text, marks[number + 1 :])
+                if len(closing) >= 2:
+                    inner.append(closing[0])  # a nested quote: its closing mark comes before the outer one
+                else:
+                    open_at = at  # a straight mark that can only open: the one before was stray
                 continue
             if open_at is None:
                 continue  # a stray closing mark
@@ -261,11 +305,46 @@ def _subject(verb: Token) -> Token | None:
                 objects = [grand for grand in child.children if grand.dep_ == "pobj"]
                 if objects:
                     return objects[0]
-        if verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head is verb:
+        if _first_to(verb):
+            verb = verb.head.head  # "X became the first sponsor to announce ...": X announced
+        elif verb.dep_ == "acl" and verb.tag_ == "VBG":
+            return _holder(verb.head)  # "an email from a friend saying ...": the friend
+        elif verb.dep_ == "ROOT":
+            return _stranded_subject(verb)
+        elif verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head is verb:
             return None
-        verb = verb.head
+        else:
+            verb = verb.head
         seen += 1
     return None
+
+
+def _holder(noun: Token) -> Token | None:
+    """Who a message noun comes from: the object of its "from"/"by" ("an email from a friend"), else None."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in HOLDER_PREPOSITIONS:
+            objects = [grand for grand in child.children if grand.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
+
+
+def _stranded_subject(root: Token) -> Token | None:
+    """The subject of a main verb the parser left without one: a name opening the sentence that the parser made the
+    subject of a verb inside its own modifiers ("Sen. X, D-Los Angeles, who co-authored the bill, began ...")."""
+    for token in root.sent:
+        if token.i >= root.i:
+            break
+        if token.dep_ in SUBJECT_DEPS:
+            named = token.ent_type_ in ("PERSON", "ORG") and token.i < token.head.i < root.i
+            return token if named else None
+    return None
+
+
+def _first_to(verb: Token) -> bool:
+    """Whether a verb is an infinitive qualifying the predicate noun of a copula ("X was the first to say")."""
+    infinitive = any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
+    return infinitive and verb.dep_ in ("relcl", "acl") and verb.head.dep_ == "attr" and verb.head.head is not verb.head
 
 
 def _speaker_span(doc: Doc, head: Token, allowed: set[int] | None = None) -> Span | None:

@@ -1,7 +1,8 @@
 """Speakers: resolving mentions within an article and merging name variants into canonical speakers.
 
-Within an article a pronoun or a definite description joins a named speaker only when the article links them (the
-last named person for "he"/"she", a role the article gave that person for "the minister"); across articles only
+Within an article a pronoun or a definite description joins a named speaker only when the article links them (for
+"he"/"she" the previous speaker, unless the narration since made another person its subject, else the last named
+person; a role the article gave that person for "the minister"); across articles only
 names merge, by name variants (al-Assad / Assad, Sergey / Sergei, J. Smith / John Smith). Every record says why its
 speaker was chosen in ``merge_reason``.
 """
@@ -31,6 +32,8 @@ NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 GIVEN_NAME_SIMILARITY = 75.0
 #: a bare surname joins the corpus's only full name with it when that person is named in this many articles
 MIN_ARTICLES_FOR_SURNAME = 2
+#: a name holding one of these is a parse of damaged text ('Don"t'), not a person
+QUOTE_CHARS = frozenset('"“”')
 DEFINITE_WORDS = frozenset({"the", "this", "that", "these", "those"})
 #: heads that work for someone else: a name after their preposition is not theirs ("a spokesperson for X")
 NOT_TITLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "aide", "attorney",
@@ -56,6 +59,7 @@ class Person:
 
 def fold(text: str) -> str:
     """Lower-case ASCII form of a word or name (diacritics dropped): "Erdoğan" -> "erdogan"."""
+    text = text.replace("’", "'").replace("‘", "'")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
@@ -215,7 +219,7 @@ def article_people(doc: Doc) -> dict[str, Person]:
         if not name_tokens:
             continue
         name = name_text(name_tokens)
-        if not name_key(name):
+        if not name_key(name) or QUOTE_CHARS & set(name):
             continue
         person = _person_for(people, name)
         extra_roles = [token for token in tokens if token.i > ent.end - 1]
@@ -224,6 +228,11 @@ def article_people(doc: Doc) -> dict[str, Person]:
             person.gender = _gender(tokens)
         person.positions.append(ent.start_char)
         if ent.root.dep_ in SUBJECT_DEPS:
+            person.subject_positions.append(ent.start_char)
+    for ent in doc.ents:  # a bare surname the parser took for an organisation ("Trump said") is that person
+        person = people.get(name_key(ent.text)) if ent.label_ == "ORG" and len(ent) == 1 else None
+        if person is not None and " " in person.name and ent.root.dep_ in SUBJECT_DEPS:
+            person.positions.append(ent.start_char)
             person.subject_positions.append(ent.start_char)
     return people
 
@@ -431,6 +440,23 @@ def _by_first_name(people: dict[str, Person], name: str) -> Person | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _without_asides(tokens: Sequence[Token], head: Token) -> list[Token]:
+    """A mention without a leading pre-conjunction ("both X and Y") and from a parenthesis after its head on
+    ("Sen. Y (I-Vt.)", "the Center for Media and Democracy (CMD)")."""
+    kept = list(tokens)
+    while len(kept) > 1 and kept[0].dep_ == "preconj" and kept[0] is not head:
+        kept = kept[1:]
+    opening = next((at for at, token in enumerate(kept) if token.text == "(" and token.i > head.i), None)
+    return kept[:opening] if opening else kept
+
+
+def _known_surname(token: Token, people: dict[str, Person]) -> bool:
+    """Whether a capitalised word the parser took for a common noun is the surname of a person the article names in
+    full ("Sessions said" after "Senator Jeff Sessions")."""
+    person = people.get(name_key(token.text)) if token.text[:1].isupper() and token.pos_ == "NOUN" else None
+    return person is not None and " " in person.name
+
+
 def _unresolvable(tokens: Sequence[Token]) -> bool:
     """Whether a mention is only a pronoun or quantifier that cannot name a speaker ("you", "this", "many")."""
     content = [token for token in tokens if not token.is_punct and token.pos_ != "DET"] or list(tokens)
@@ -456,18 +482,119 @@ def _unresolved(why: str) -> Resolved:
     return Resolved("", "unknown", "unknown", [], "unresolved", why)
 
 
-def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Person],
-                     speakers_so_far: list) -> Resolved:
-    """A pronoun: the previous person speaker or the last named person of its gender; "it"/"they": the last
-    organisation (or group, for a plural)."""
+def _main_clause(subject: Token) -> bool:
+    """Whether a subject belongs to its sentence's main clause (its verb is the root or a conjunct of the root)."""
+    verb = subject.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
+def _subject_at(doc: Doc, at: int) -> Token | None:
+    """The subject token of a person mentioned at char ``at`` (its name words climbed to the subject)."""
+    span = doc.char_span(at, at + 1, alignment_mode="expand")
+    token = span[0] if span is not None and len(span) else None
+    for _ in range(8):
+        if token is None or token.dep_ in SUBJECT_DEPS:
+            return token
+        if token.head is token or token.dep_ not in ("compound", "flat", "amod", "det", "punct"):
+            return None
+        token = token.head
+    return None
+
+
+def _narrated_subject(doc: Doc, people: dict[str, Person], after: int, before: int, fits,  # noqa: ANN001
+                      quoted: Sequence[tuple[int, int]], pronoun: str) -> Person | None:
+    """The person the narration made its subject between chars ``after`` and ``before``, who passes ``fits``.
+
+    Only the pronoun's sentence and the one before count (sentences whose subject is the same pronoun continue the
+    chain: "Trump is ... He kicked off ... He blamed"). Subjects inside an attribution's content (the speaker's
+    words) do not count, nor a relative clause's, nor a subordinate clause's subject in the pronoun's own sentence
+    ("When Judge X ruled, he blamed X"); of the latest sentence with a subject left, its main-clause subject wins
+    ("Mrs A reacted when Mrs B interjected. '...,' she said"), else its last one.
+    """
+    own = _sentence_start(doc, before)
+    found: list[tuple[int, bool, int, Person]] = []
+    for person in people.values():
+        if not fits(person):
+            continue
+        for at in person.subject_positions:
+            if not after < at < before or any(start <= at < end for start, end in quoted):
+                continue
+            subject = _subject_at(doc, at)
+            if subject is None or subject.head.dep_ == "relcl":
+                continue
+            sentence = _sentence_start(doc, at)
+            if (sentence != own or _main_clause(subject)) and _sentence_gap(doc, at, before, pronoun) <= 1:
+                found.append((sentence, _main_clause(subject), at, person))
+    return max(found, key=lambda item: item[:3])[3] if found else None
+
+
+def _sentence_start(doc: Doc, at: int) -> int:
+    """Start char of the sentence holding char ``at``."""
+    span = doc.char_span(at, at + 1, alignment_mode="expand")
+    return span[0].sent.start_char if span is not None and len(span) else at
+
+
+def _sentence_gap(doc: Doc, first: int, second: int, pronoun: str = "") -> int:
+    """How many sentence starts lie after char ``first`` up to char ``second``, not counting sentences before
+    ``second`` whose main-clause subject is ``pronoun``."""
+    def continues(sentence: Span) -> bool:
+        subjects = [child for child in sentence.root.children if child.dep_ in SUBJECT_DEPS]
+        return sentence.end_char <= second and any(child.lower_ == pronoun for child in subjects)
+
+    return sum(1 for sentence in doc.sents if first < sentence.start_char <= second and not continues(sentence))
+
+
+def _named_within(doc: Doc, people: dict[str, Person], start: int, end: int, fits) -> Person | None:  # noqa: ANN001
+    """The article's person named in full inside a mention at chars [start, end) ("X's letter", "X's lawyer Y")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    names = [token for token in span or [] if token.pos_ == "PROPN" or token.ent_type_ in NAME_ENTS]
+    for token in reversed(names):
+        person = lookup(people, token.text, end)
+        if person is not None and " " in person.name and fits(person):
+            return person
+    return None
+
+
+def _resolve_pronoun(pronoun: dict, text: str, doc: Doc, anchor: int, people: dict[str, Person],
+                     speakers_so_far: list, quoted: Sequence[tuple[int, int]], opening: int) -> Resolved:
+    """A pronoun: the previous person speaker, unless the narration since made another person its subject (then
+    that person, for "he"/"she"); a previous indefinite speaker in the sentence before ("an official from X")
+    stands for itself (or for the person named in full inside it); else the last named person of its gender;
+    "it"/"they": the last organisation (or group, for a plural). ``opening``: where the attribution starts (its
+    quote, when the pronoun follows it)."""
     if pronoun["type"] == "person":
         gender = pronoun["gender"]
         fits = lambda p: gender == "any" or p.gender in ("any", gender)  # noqa: E731
         for previous in reversed(speakers_so_far[-1:]):
-            person = lookup(people, previous.speaker, anchor)
-            if previous.speaker_type == "person" and person is not None and fits(person):
+            if previous.speaker_type != "person":
+                continue
+            third_person = gender in ("male", "female")
+            newer = (_narrated_subject(doc, people, previous.speaker_start, opening, fits, quoted, text.lower())
+                     if third_person else None)
+            person = lookup(people, previous.speaker, anchor) if previous.speaker_named else None
+            if newer is not None and newer is not person:
+                why = f"pronoun '{text}' -> {newer.name}, the subject named since the previous speaker"
+                category = category_of(newer.role_words, "person")
+                return Resolved(newer.name, "person", category, newer.roles, "pronoun", why, True)
+            if person is not None and fits(person):
                 why = f"pronoun '{text}' -> the previous speaker, {person.name}"
                 return Resolved(person.name, "person", previous.speaker_category, person.roles, "pronoun", why, True)
+            if previous.speaker_named or _sentence_gap(doc, previous.speaker_start, anchor) > 1:
+                continue
+            person = _named_within(doc, people, previous.speaker_start, previous.speaker_end, fits)
+            if person is not None:
+                why = f"pronoun '{text}' -> {person.name}, named in the previous speaker '{previous.speaker_mention}'"
+                category = category_of(person.role_words, "person")
+                return Resolved(person.name, "person", category, person.roles, "pronoun", why, True)
+            mention = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
+            indefinite = previous.speaker_mention.lower().split()[:1] in (["a"], ["an"], ["one"], ["another"])
+            if not indefinite or _gender(mention or []) not in ("any", gender):  # "one man told Ms. X; she said"
+                continue
+            why = f"pronoun '{text}' -> the previous speaker, '{previous.speaker}', in the sentence before"
+            return Resolved(previous.speaker, "person", previous.speaker_category, previous.roles, "pronoun", why,
+                            False)
         person = _most_recent(people, anchor, fits)
         if person is not None:
             why = f"pronoun '{text}' -> the last person named before it, {person.name}"
@@ -482,17 +609,26 @@ def _resolve_pronoun(pronoun: dict, text: str, anchor: int, people: dict[str, Pe
     return _unresolved(f"pronoun '{text}' with nobody before it to refer to")
 
 
-def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: list) -> Resolved | None:  # noqa: ANN001
-    """Resolve one record's speaker mention (explicit, pronoun or description)."""
+def _resolve_one(doc: Doc, record, people: dict[str, Person], speakers_so_far: list,  # noqa: ANN001
+                 quoted: Sequence[tuple[int, int]] = ()) -> Resolved | None:
+    """Resolve one record's speaker mention (explicit, pronoun or description); ``quoted``: the article's contents."""
     tokens = _mention_tokens(doc, record)
     if not tokens:
         return None
     head = _head(tokens)
     pronoun = _pronoun_entry(tokens)
     if pronoun is not None:
-        return _resolve_pronoun(pronoun, head.text, record.speaker_start, people, speakers_so_far)
+        return _resolve_pronoun(pronoun, head.text, doc, record.speaker_start, people, speakers_so_far, quoted,
+                                min(record.start_char, record.speaker_start))
     if _unresolvable(tokens):
         return _unresolved(f"'{record.speaker_mention}' cannot name a speaker")
+    tokens = _without_asides(tokens, head)
+    if _known_surname(head, people) and all(token is head or token.pos_ in ("DET", "PUNCT") for token in tokens):
+        person = lookup(people, head.text, record.speaker_start)
+        if person is not None:
+            why = f"named '{head.text}', the article's {person.name}"
+            return Resolved(person.name, "person", category_of(person.role_words, "person"), person.roles, "explicit",
+                            why, True)
     following = _person_after(doc, tokens)
     if following and not _person_entity(tokens):
         tokens = tokens + following  # "head of the region Yegor Borisov told TASS": the name stands right after
@@ -564,6 +700,7 @@ def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
     people = article_people(doc)
     _register_named_speakers(doc, records, people)
     resolved_so_far: list = []
+    quoted = [segment for record in records for segment in record.segments]
     for record in records:
         if record.speaker_start < 0:
             previous = resolved_so_far[-1] if resolved_so_far else None
@@ -572,7 +709,7 @@ def resolve_speakers(doc: Doc, records: list) -> list:  # noqa: ANN001
             else:
                 record.resolution = "none"
             continue
-        result = _resolve_one(doc, record, people, resolved_so_far)
+        result = _resolve_one(doc, record, people, resolved_so_far, quoted)
         if result is None or not result.name:
             record.speaker_type = "unknown"
             record.resolution = result.resolution if result else "none"
