@@ -14,7 +14,7 @@ from presslens.outputs import RunOutputs
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``presslens check``."""
-    from presslens.cli import column_map_value, existing_path, output_path
+    from presslens.arguments import column_map_value, existing_path, output_path
 
     parser.add_argument("corpus", type=existing_path, help="a manifest folder, a CSV/JSONL/Parquet file, or a folder")
     parser.add_argument("--column-map", type=column_map_value, metavar="PRESET|FILE",

@@ -7,7 +7,6 @@ import json
 import sys
 import zlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from presslens.registry import Command, evaluators, load_analyses, trainers
@@ -31,39 +30,6 @@ class OneLineParser(argparse.ArgumentParser):
         """Print the error and a pointer to --help, then exit 2."""
         print(f"{self.prog}: error: {message}\n  hint: see '{self.prog} --help'", file=sys.stderr)
         raise SystemExit(2)
-
-
-def existing_path(value: str) -> Path:
-    """An argparse type: a path that exists, made absolute against the caller's working directory."""
-    path = Path(value).expanduser().resolve()
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"{value}: no such file or folder")
-    return path
-
-
-def column_map_value(value: str) -> str | dict[str, str]:
-    """An argparse type: a column preset name, or a YAML/JSON file mapping source columns to presslens columns."""
-    import yaml
-
-    path = Path(value).expanduser()
-    if not path.is_file():
-        return value
-    mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-        raise argparse.ArgumentTypeError(f"{value}: expected a mapping of source column: presslens column")
-    return mapping
-
-
-def output_path(value: str) -> Path:
-    """An argparse type: a path to write, made absolute against the caller's working directory."""
-    return Path(value).expanduser().resolve()
-
-
-def add_eval_options(parser: argparse.ArgumentParser, *, data_help: str, predictions_help: str) -> None:
-    """The options every ``presslens eval`` command shares: --data (required), --predictions and --quiet."""
-    parser.add_argument("--data", type=existing_path, required=True, help=data_help)
-    parser.add_argument("--predictions", type=output_path, help=predictions_help)
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _add_registry(subparsers: argparse._SubParsersAction, verb: str, registry: object, help_text: str) -> None:

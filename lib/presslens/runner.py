@@ -179,7 +179,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-f", "--params", type=Path, help="YAML file of parameters (e.g. params.yaml)")
     parser.add_argument("-p", "--param", dest="overrides", action="append", type=parse_override, default=[],
                         metavar="KEY=VALUE", help="override one parameter (repeatable), value read as YAML")
-    from presslens.cli import column_map_value, existing_path, output_path
+    from presslens.arguments import column_map_value, existing_path, output_path
 
     parser.add_argument("--corpus", type=existing_path,
                         help="the corpus: a manifest folder, a CSV/JSONL/Parquet file or a folder of .txt/.html "

@@ -248,7 +248,7 @@ def prepare(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``presslens annotate``."""
-    from presslens.cli import existing_path
+    from presslens.arguments import existing_path
     from presslens.runner import add_store_arguments
 
     parser.add_argument("corpus", type=existing_path, help="a manifest folder, a CSV/JSONL/Parquet file, or a folder")

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
-from presslens import cli, paths
+from presslens import arguments, paths
 from presslens.frames import cues
 from presslens.frames.classifier import MODEL_FILE, ClassifierConfig, FrameClassifier
 from presslens.registry import Command, evaluators, trainers
@@ -197,12 +197,12 @@ def add_classifier_options(parser: argparse.ArgumentParser) -> None:
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``presslens eval frames``."""
-    parser.add_argument("--data", type=cli.existing_path, default=DEFAULT_DATA,
+    parser.add_argument("--data", type=arguments.existing_path, default=DEFAULT_DATA,
                         help="folder with labels.tsv and articles/ (default: the shared SemEval-2023 T3 frames)")
-    parser.add_argument("--train-on", type=cli.existing_path, help="labelled folder to train on")
-    parser.add_argument("--test-on", type=cli.existing_path, help="labelled folder to score on")
-    parser.add_argument("--predictions", type=cli.output_path, help="write classifier predictions (TSV)")
-    parser.add_argument("--cue-predictions", type=cli.output_path, help="write cue-tagger predictions (TSV)")
+    parser.add_argument("--train-on", type=arguments.existing_path, help="labelled folder to train on")
+    parser.add_argument("--test-on", type=arguments.existing_path, help="labelled folder to score on")
+    parser.add_argument("--predictions", type=arguments.output_path, help="write classifier predictions (TSV)")
+    parser.add_argument("--cue-predictions", type=arguments.output_path, help="write cue-tagger predictions (TSV)")
     parser.add_argument("--model", help="spaCy model for the cue tagger (default: the presslens pipeline)")
     parser.add_argument("--no-cues", action="store_true", help="score the classifier only")
     parser.add_argument("--reference", action="store_true", help="also score the published TF-IDF+LR reference")
@@ -292,9 +292,9 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``presslens train frames``."""
-    parser.add_argument("--data", type=cli.existing_path, default=DEFAULT_DATA,
+    parser.add_argument("--data", type=arguments.existing_path, default=DEFAULT_DATA,
                         help="folder with labels.tsv and articles/")
-    parser.add_argument("--out", type=cli.output_path, default=MODEL_FILE, help="artifact path (.joblib)")
+    parser.add_argument("--out", type=arguments.output_path, default=MODEL_FILE, help="artifact path (.joblib)")
     parser.add_argument("--model", help="spaCy model for the cue tagger's share thresholds")
     add_classifier_options(parser)
 

@@ -15,7 +15,7 @@ import yaml
 from scipy.optimize import linear_sum_assignment
 from spacy.tokens import Doc
 
-from presslens import cli, paths, registry
+from presslens import arguments, paths, registry
 from presslens.quotes import lexicons
 from presslens.quotes.extract import QUOTE_MARKS, extract_quotes, find_quote_blocks
 
@@ -357,13 +357,13 @@ def _targets(slices: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------- command
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``presslens eval quotes``."""
-    parser.add_argument("--data", type=cli.existing_path, default=paths.EVAL_DIR / "polnear", help="PolNeAR folder")
+    parser.add_argument("--data", type=arguments.existing_path, default=paths.EVAL_DIR / "polnear", help="PolNeAR folder")
     parser.add_argument("--split", default="dev", choices=("train", "dev"), help="split to score (test is held out)")
-    parser.add_argument("--predictions", type=cli.existing_path, help="score this predictions file instead of a system")
+    parser.add_argument("--predictions", type=arguments.existing_path, help="score this predictions file instead of a system")
     parser.add_argument("--system", default="presslens", choices=sorted(SYSTEMS), help="system to run")
-    parser.add_argument("--write-predictions", type=cli.output_path, help="write the system's predictions here")
+    parser.add_argument("--write-predictions", type=arguments.output_path, help="write the system's predictions here")
     parser.add_argument("--limit", type=int, help="score only the first N documents (quick checks)")
-    parser.add_argument("--sample", type=cli.existing_path,
+    parser.add_argument("--sample", type=arguments.existing_path,
                         help="score the hand-checked bench sample (tests/data/quotes_sample.csv) instead of PolNeAR")
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 from presslens import paths, registry
-from presslens.cli import existing_path, output_path
+from presslens.arguments import existing_path, output_path
 from presslens.encoder import TargetText
 from presslens.nlp import load_pipeline, parse_texts
 from presslens.stance import finetune

@@ -8,7 +8,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from presslens import cli, nlp, registry
+from presslens import arguments, nlp, registry
 from presslens.timeline import gold as G
 from presslens.timeline.timex import extract_timex
 
@@ -144,7 +144,7 @@ def run_timex(args: argparse.Namespace) -> dict[str, object]:
 
 def _timex_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `presslens eval timex`."""
-    cli.add_eval_options(parser, data_help="folder of TimeML .tml (or CAT .xml) documents, searched recursively",
+    arguments.add_eval_options(parser, data_help="folder of TimeML .tml (or CAT .xml) documents, searched recursively",
                          predictions_help="write predictions here (JSON lines)")
     parser.add_argument("--dev-folders", default="",
                         help="comma-separated subfolders whose errors were studied (scored apart from the rest)")

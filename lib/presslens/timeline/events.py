@@ -7,12 +7,14 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from presslens.syntax import AGENT_DEP, SUBJECT_DEPS, is_root
 from presslens.timeline.timex import Timex, lexicon
 
 #: Entity labels that count as participants of an event.
 PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
 NON_PARTICIPANT_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent"}
+#: Who acts in an event: its subject or, in the passive, its agent.
+ACTOR_DEPS = SUBJECT_DEPS | {AGENT_DEP}
 OBJECT_DEPS = {"dobj", "attr", "oprd", "dative"}
 COMPLEMENT_DEPS = {"xcomp", "ccomp"}
 RELATIVE_TAGS = {"WDT", "WP", "WP$"}
@@ -70,7 +72,7 @@ def governing_predicate(span: Span) -> Token:
     """The verb or event noun a temporal expression dates: climb from its head to the first predicate."""
     token = span.root
     for _ in range(MAX_CLIMB):
-        if token.head.i == token.i:
+        if is_root(token):
             return token
         token = token.head
         if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT") or is_event_noun(token):
@@ -90,7 +92,7 @@ def _subject(predicate: Token) -> Token | None:
     """The subject of a predicate, inherited from the governing verb for infinitives and conjuncts."""
     for candidate in (predicate, predicate.head):
         for child in candidate.children:
-            if child.dep_ in SUBJECT_DEPS:
+            if child.dep_ in ACTOR_DEPS:
                 if child.tag_ in RELATIVE_TAGS and predicate.dep_ == "relcl":
                     return predicate.head
                 return next(child.children) if child.dep_ == "agent" and any(child.children) else child
@@ -133,7 +135,7 @@ def participants(predicate: Token) -> list[str]:
     locate it) and proper nouns the entity recogniser missed ("OPEC summit"), in text order, unique."""
     doc = predicate.doc
     low, high = predicate.left_edge.i, predicate.right_edge.i
-    if predicate.pos_ == "NOUN" and predicate.head is not predicate:
+    if predicate.pos_ == "NOUN" and not is_root(predicate):
         low, high = min(low, predicate.head.left_edge.i), max(high, predicate.head.right_edge.i)
     subject = _subject(predicate)
     if subject is not None and predicate.dep_ in ("acl", "relcl"):
@@ -176,7 +178,7 @@ def key_terms(predicate: Token) -> list[str]:
 def event_heads(predicate: Token) -> list[str]:
     """What the event is called: the predicate's lemma and event nouns it governs ("summit" in "the summit began")."""
     subject = _subject(predicate)
-    nearby = [t for t in predicate.children if t.dep_ in (*SUBJECT_DEPS, *OBJECT_DEPS)] + [subject] * (subject is not None)
+    nearby = [t for t in predicate.children if t.dep_ in (*ACTOR_DEPS, *OBJECT_DEPS)] + [subject] * (subject is not None)
     return sorted({predicate.lemma_.lower(), *(t.lemma_.lower() for t in nearby if is_event_noun(t))})
 
 

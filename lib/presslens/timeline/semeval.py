@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc, Token
 
-from presslens import cli, nlp, registry
+from presslens import arguments, nlp, registry
+from presslens.syntax import is_root
 from presslens.timeline import gold as G
 from presslens.timeline import merge as M
 from presslens.timeline.events import MAX_CLIMB, event_for, governing_predicate
@@ -84,7 +85,7 @@ def date_of(token: Token, dated: dict[int, Timex]) -> Timex | None:
     for _ in range(MAX_CLIMB):
         if token.i in dated:
             return dated[token.i]
-        if token.head.i == token.i or token.head.sent.start != token.sent.start:
+        if is_root(token) or token.head.sent.start != token.sent.start:
             return None
         token = token.head
     return None
@@ -99,7 +100,7 @@ def irrealis(token: Token, depth: int = 4) -> bool:
     for _ in range(depth):
         if any(child.lower_ in IRREALIS_MARKERS or child.dep_ == "neg" for child in token.children):
             return True
-        if token.head.i == token.i:
+        if is_root(token):
             return False
         token = token.head
     return False
@@ -296,7 +297,7 @@ def run_timeline(args: argparse.Namespace) -> dict[str, object]:
 
 def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `presslens eval timeline`."""
-    cli.add_eval_options(parser,
+    arguments.add_eval_options(parser,
                          data_help="the SemEval-2015 Task 4 folder (gold timelines and track A TimeML documents)",
                          predictions_help="write per-mention dates (JSON lines)")
     parser.add_argument("--fit", action="store_true",

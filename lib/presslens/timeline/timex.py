@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from spacy.tokens import Doc, Span, Token
 
 from presslens import paths
+from presslens.syntax import is_root
 from presslens.timeline import values as V
 
 LEXICON_FILE = paths.LEXICON_DIR / "temporal.yaml"
@@ -821,7 +822,7 @@ def clause_tense(span: Span) -> str | None:
                 if words & PERFECT_MARKERS:
                     return "present"
                 return "past" if "Past" in finite[0].morph.get("Tense") else "present"
-        if token.head.i == token.i:
+        if is_root(token):
             return None
         token = token.head
     return None
@@ -838,7 +839,7 @@ def pluperfect(span: Span) -> bool:
     for _ in range(12):
         if token.pos_ in ("VERB", "AUX"):
             return _had(token) or _had(token.head) and token.dep_ == "xcomp"
-        if token.head.i == token.i:
+        if is_root(token):
             return False
         token = token.head
     return False
