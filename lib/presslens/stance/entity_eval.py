@@ -23,7 +23,7 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 from presslens import paths, registry
-from presslens.cli import existing_path, output_path
+from presslens.arguments import existing_path, output_path
 from presslens.nlp import load_pipeline, parse_texts
 from presslens.stance.actors import COUNTRY, ORGANISATION, OTHER, PERSON, name_variants
 from presslens.stance.aggregate import (
