@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
+from sklearn.metrics import f1_score
 
-from presslens.stance.aggregate import SETTINGS_PATH, ArticleStanceSettings, load_settings
+from presslens.nlp import load_pipeline, parse_texts
+from presslens.stance.actors import name_variants
+from presslens.stance.aggregate import SETTINGS_PATH, ArticleStanceSettings, article_stance, load_settings
 from presslens.stance.entity_eval import (
     EVAL_RECORD,
     SEESAW,
+    _macro_f1,
     evaluate,
     gold_table,
     load_seesaw,
@@ -17,7 +23,9 @@ from presslens.stance.entity_eval import (
     quality_table,
     ranking_pairs,
     scores,
+    triplet_stance,
 )
+from presslens.stance.targets import find_mentions
 
 needs_seesaw = pytest.mark.skipif(not (SEESAW / "valid").exists(), reason="SEESAW not available")
 
@@ -68,6 +76,7 @@ def test_settings_were_chosen_on_train_and_load():
     assert recorded["chosen_on"]["split"] == "train"
     settings = load_settings()
     assert settings.negative <= 0 <= settings.positive and settings.value in {"score", "polarity"}
+    assert recorded["chosen_on"]["stories"] is None and len(recorded["grid"]) > 50
 
 
 def test_recorded_valid_result_is_readable():
@@ -76,3 +85,50 @@ def test_recorded_valid_result_is_readable():
     valid = table[(table["split"] == "valid") & (table["method"] == "model")].iloc[0]
     assert 0 < valid["macro_f1"] < 1 and 0 < valid["ranking_accuracy"] < 1
     assert valid["macro_f1"] > valid["all_neutral_macro_f1"]
+
+
+@needs_seesaw
+@pytest.mark.parametrize(("article_id", "entity", "surfaces"), [
+    ("TRIPLET_113_DOCUMENT_0", "lawmaker", {"lawmakers"}),
+    ("TRIPLET_100_DOCUMENT_0", "danny o'connor", {"O'Connor", "O’Connor"}),
+])
+def test_lower_case_annotation_names_are_found_in_the_text(article_id, entity, surfaces):
+    """A lower-case noun is found in the plural, a lower-case person name as written ("O'Connor")."""
+    article = next(a for a in load_seesaw(SEESAW, "train") if a.article_id == article_id)
+    doc = parse_texts([article.text], load_pipeline(), extensions=[{"article_id": article_id}], progress=False)[0]
+    found = {m.text for m in find_mentions(doc, article.targets(), []) if m.target == entity}
+    assert found & surfaces
+
+
+def test_name_variants_plural_and_titles():
+    """Plurals of lower-case nouns ("policy" -> "policies"); a person's leading title is not the first name."""
+    assert {"policies", "Policies"} <= set(name_variants("policy", "organisation")["aliases"])
+    assert "George Bush" in name_variants("President George W Bush", "person")["aliases"]
+    assert "President Bush" not in name_variants("President George W Bush", "person")["aliases"]
+
+
+def test_position_scale_weighs_the_top_of_the_article_more():
+    """A negative headline mention outweighs a positive one further down only when position counts."""
+    mentions = pd.DataFrame({"article_id": ["a"] * 2, "actor": ["X"] * 2, "voice": ["own", "own"],
+                             "score": [-0.6, 0.6], "polarity": [-1, 1], "sentence_index": [0, 9]})
+    flat = article_stance(mentions, ArticleStanceSettings(prior=0.0)).set_index("voice")["stance"]
+    top = article_stance(mentions, ArticleStanceSettings(prior=0.0, position_scale=3.0)).set_index("voice")["stance"]
+    assert flat["all"] == pytest.approx(0.0)
+    assert top["all"] == pytest.approx((-0.6 + 0.6 / 4) / (1 + 1 / 4))
+
+
+def test_macro_f1_matches_scikit_learn():
+    """The fast macro-F1 used for tuning equals scikit-learn's, also when a class is never predicted."""
+    rng = np.random.default_rng(0)
+    gold = rng.integers(-1, 2, 200)
+    for predicted in (rng.integers(-1, 2, 200), np.zeros(200, dtype=int)):
+        expected = f1_score(gold, predicted, labels=[-1, 0, 1], average="macro", zero_division=0)
+        assert _macro_f1(gold, predicted) == pytest.approx(expected)
+
+
+@needs_seesaw
+def test_triplet_reference_counts_the_annotated_stances_toward_an_entity():
+    """In the first train article the annotators mark Congress as the object of negative stances only."""
+    articles = load_seesaw(SEESAW, "train", stories=1)[:1]
+    net = triplet_stance(SEESAW / "train", articles).set_index("entity")["stance"]
+    assert net["Congress"] < 0 and set(net.index) == {e.name for e in articles[0].entities}

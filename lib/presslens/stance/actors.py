@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from presslens.stance.targets import NAME_SUFFIXES, TargetSet, country_gazetteer, load_targets, surname
+from presslens.stance.targets import HONORIFICS, NAME_SUFFIXES, TargetSet, country_gazetteer, load_targets, surname
 
 #: Prefixes naming the country of a national institution ("United States Senate" -> "Senate").
 NATIONAL_PREFIXES = ("United States ", "U.S. ", "US ")
@@ -74,18 +74,39 @@ def _group_variants(words: list[str]) -> set[str]:
     return found
 
 
+def _plural(noun: str) -> str:
+    """A lower-case noun phrase with its last word in the plural ("gun-control advocate" -> "... advocates")."""
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in set("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def _capitalised(name: str, kind: str) -> str:
+    """A lower-case name as written in text: a person's every name part ("o'connor" -> "O'Connor"), else words."""
+    if kind == PERSON:
+        return " ".join(w.title() for w in name.split())
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+
+
 def name_variants(name: str, kind: str) -> dict[str, tuple[str, ...]]:
     """The strings that refer to a named actor, by alias kind: aliases, adjectives (demonyms), metonyms (capitals).
 
-    From the name alone: without "the"; a person's surname and first + last name; an organisation's acronym;
-    a party's members ("Democrats"); a national institution without its country ("Senate"); a country's other
-    spellings, demonyms and capital (from the gazetteer); and a capitalised form of a lower-case topic.
+    From the name alone: without "the"; a person's surname and first + last name, without leading titles; an
+    organisation's acronym; a party's members ("Democrats"); a national institution
+    without its country ("Senate"); a country's other spellings, demonyms and capital (from the gazetteer); a
+    lower-case noun's plural and capitalised forms ("lawmaker" -> "lawmakers", "Lawmakers").
     """
     base = name[4:] if name.lower().startswith("the ") else name
     base = base.split(",")[0].strip() if kind != PERSON else base
-    if base.islower() and kind in {PERSON, ORGANISATION}:
-        base = " ".join(w[:1].upper() + w[1:] for w in base.split())
+    lower = base if base.islower() else ""
+    if lower and kind in {PERSON, ORGANISATION}:
+        base = _capitalised(base, kind)
     words = base.split()
+    while kind == PERSON and len(words) > 2 and words[0] in HONORIFICS:
+        words = words[1:]
+    base = " ".join(words) if kind == PERSON else base
     national = _national_variants(base)
     aliases = {name, base} | national | _group_variants(words)
     if kind == PERSON and _looks_like_person_name(words):
@@ -93,8 +114,8 @@ def name_variants(name: str, kind: str) -> dict[str, tuple[str, ...]]:
         aliases |= {surname(base), f"{core[0]} {core[-1]}", core[-1]}
     if kind != PERSON:
         aliases |= {acronym(variant) for variant in {base} | national}
-    if base[:1].islower():
-        forms = {base, base + "s"} if len(words) == 1 else {base}
+    if lower:
+        forms = {lower, _plural(lower)}
         aliases |= forms | {form[:1].upper() + form[1:] for form in forms}
     aliases |= {alias.replace("'", "’") for alias in aliases}
     adjectives, metonyms = set(), set()

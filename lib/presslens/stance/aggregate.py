@@ -35,7 +35,9 @@ class ArticleStanceSettings:
     ``value``: "score" (P(positive) - P(negative)) or "polarity" (-1 / 0 / +1) of each mention;
     ``quoted_weight``: weight of a quoted mention beside an own-voice one in the overall stance;
     ``prior``: neutral pseudo-mentions added to the denominator (few mentions -> closer to neutral);
-    ``negative`` / ``positive``: cut points of the negative / positive class.
+    ``negative`` / ``positive``: cut points of the negative / positive class;
+    ``position_scale``: a mention in sentence i (0: the headline or first sentence) weighs
+    1 / (1 + i / position_scale), so the top of the article counts most; 0 weighs every position alike.
     """
 
     value: str = "score"
@@ -43,6 +45,7 @@ class ArticleStanceSettings:
     prior: float = 1.0
     negative: float = -0.1
     positive: float = 0.1
+    position_scale: float = 0.0
 
     def classify(self, stance: float) -> int:
         """The class (-1, 0, +1) of an article stance."""
@@ -64,20 +67,29 @@ def save_settings(settings: ArticleStanceSettings, path: str | Path, record: Map
     Path(path).write_text(json.dumps({**record, "settings": asdict(settings)}, indent=2) + "\n", encoding="utf-8")
 
 
+def position_weights(mentions: pd.DataFrame, scale: float) -> np.ndarray:
+    """Each mention's weight by its sentence index: 1 / (1 + index / scale), or 1 everywhere when scale is 0."""
+    if scale <= 0:
+        return np.ones(len(mentions))
+    return 1.0 / (1.0 + mentions["sentence_index"].to_numpy(dtype=float) / scale)
+
+
 def article_stance(mentions: pd.DataFrame, settings: ArticleStanceSettings | None = None,
                    by: Sequence[str] = ("article_id", "actor")) -> pd.DataFrame:
     """One row per article × actor × voice (own, quoted, all): stance in [-1, 1], its class and n mentions.
 
-    ``mentions`` holds one scorer's mentions (columns ``by``, ``voice``, ``polarity``, ``score``). Own and
-    quoted voices each average their own mentions; "all" weighs quoted mentions by ``quoted_weight``; each
+    ``mentions`` holds one scorer's mentions (columns ``by``, ``voice``, ``polarity``, ``score``, and
+    ``sentence_index`` when ``position_scale`` is set). Own and quoted voices each average their own mentions;
+    "all" weighs quoted mentions by ``quoted_weight``; every mention is also weighted by its position; each
     mean has ``prior`` neutral pseudo-mentions in its denominator (0.0 when nothing weighs).
     """
     settings = settings or load_settings()
     keys = list(by)
     quoted = (mentions["voice"] == "quoted").to_numpy()
     value = mentions[settings.value].to_numpy(dtype=float)
-    weights = {"own": (~quoted).astype(float), "quoted": quoted.astype(float),
-               "all": np.where(quoted, settings.quoted_weight, 1.0)}
+    position = position_weights(mentions, settings.position_scale)
+    weights = {"own": (~quoted) * position, "quoted": quoted * position,
+               "all": np.where(quoted, settings.quoted_weight, 1.0) * position}
     parts = []
     for voice in VOICES:
         frame = mentions[keys].assign(weighted=value * weights[voice], weight=weights[voice],

@@ -14,13 +14,12 @@ import argparse
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score
 
 from presslens import paths, registry
 from presslens.arguments import existing_path, output_path
@@ -50,7 +49,8 @@ ORG_GPE = frozenset({"Organization", "GPE"})
 VALUE_GRID = ("score", "polarity")
 QUOTED_WEIGHT_GRID = (0.0, 0.5, 1.0)
 PRIOR_GRID = (0.0, 1.0, 3.0)
-CUT_GRID = tuple(round(x, 3) for x in np.arange(0.0, 0.401, 0.04))
+POSITION_GRID = (0.0, 1.0, 3.0, 10.0)
+CUT_GRID = tuple(round(x, 3) for x in np.arange(0.0, 0.401, 0.02))
 MENTION_COLUMNS = ["article_id", "story", "entity", "entity_type", "target", "text", "start_char", "end_char",
                    "source", "alias_kind", "voice", "speaker", "sentence_index", "sentence", "method",
                    "polarity", "score"]
@@ -161,6 +161,16 @@ def _classes(values: pd.Series) -> np.ndarray:
     return np.sign(values.to_numpy(dtype=float)).astype(int)
 
 
+def _macro_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    """Macro-F1 over the classes -1, 0, +1 (a class neither in the gold nor predicted scores 0)."""
+    per_class = []
+    for label in (-1, 0, 1):
+        hits = np.sum((gold == label) & (predicted == label))
+        wrong = np.sum(gold == label) + np.sum(predicted == label) - 2 * hits
+        per_class.append(2 * hits / (2 * hits + wrong) if hits + wrong else 0.0)
+    return float(np.mean(per_class))
+
+
 def macro_f1(rows: pd.DataFrame, settings: ArticleStanceSettings) -> float:
     """Macro-F1 over negative / neutral / positive of the labelled rows."""
     labelled = rows.dropna(subset=["value"])
@@ -168,8 +178,7 @@ def macro_f1(rows: pd.DataFrame, settings: ArticleStanceSettings) -> float:
         return float("nan")
     stance = labelled["stance"].to_numpy(dtype=float)
     predicted = np.where(stance < settings.negative, -1, np.where(stance > settings.positive, 1, 0))
-    return float(f1_score(_classes(labelled["value"]), predicted, labels=[-1, 0, 1], average="macro",
-                          zero_division=0))
+    return _macro_f1(_classes(labelled["value"]), predicted)
 
 
 def ranking_pairs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -230,19 +239,50 @@ def scored_mentions(data: Path, split: str, method: str, stories: int | None, ca
     return articles, mentions[mentions["article_id"].isin(ids)].reset_index(drop=True)
 
 
+#: The reference "method" that counts SEESAW's own sentence-level stances instead of scoring mentions.
+TRIPLETS = "gold-triplets"
+#: Its cut points: any net count of negative (positive) stances toward the entity makes the class.
+TRIPLET_SETTINGS = ArticleStanceSettings(negative=-0.5, positive=0.5)
+
+
+def triplet_stance(root: Path, articles: Sequence[SeesawArticle]) -> pd.DataFrame:
+    """Per (article, entity) of a split folder: positive minus negative annotated stances toward it (a ceiling).
+
+    SEESAW's annotators also marked, per sentence, who is positive or negative toward whom; counting the
+    stances that target an entity shows how far a perfect mention-level reading, averaged, could go.
+    """
+    rows = []
+    for article in articles:
+        path = root / "annotations" / f"{article.article_id}.json"
+        annotation = json.loads(path.read_text(encoding="utf-8"))
+        net: dict[str, int] = {}
+        for stances in annotation["sentence-level stances"].values():
+            for stance in stances:
+                net[stance["object"]] = net.get(stance["object"], 0) + (1 if stance["sentiment"] == "POS" else -1)
+        rows += [{"article_id": article.article_id, "entity": e.name, "stance": float(net.get(e.name, 0)),
+                  "n_mentions": 1.0} for e in article.entities]
+    return pd.DataFrame(rows, columns=["article_id", "entity", "stance", "n_mentions"])
+
+
 def evaluate(data: Path, split: str, method: str = "model", stories: int | None = None,
              predictions: Path | None = None, cache: Path | None = None,
              settings: ArticleStanceSettings | None = None, spacy_model: str | None = None) -> dict[str, Any]:
     """Score article-level entity stance on one SEESAW split; optionally write predictions."""
     settings = settings or load_settings()
-    articles, mentions = scored_mentions(data, split, method, stories, cache, spacy_model)
-    rows = predict(gold_table(articles), mentions, settings)
+    if method == TRIPLETS:
+        articles, settings = load_seesaw(data, split, stories), TRIPLET_SETTINGS
+        counted = triplet_stance(data / split, articles)
+        rows = gold_table(articles).merge(counted, on=["article_id", "entity"], how="left")
+        rows, n_mentions = rows.assign(found=True), 0
+    else:
+        articles, mentions = scored_mentions(data, split, method, stories, cache, spacy_model)
+        rows, n_mentions = predict(gold_table(articles), mentions, settings), len(mentions)
     if predictions:
         write_predictions(predictions, rows)
     all_neutral = scores(rows.assign(stance=0.0), settings)
     measured = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in scores(rows, settings).items()}
     return {"data": str(data), "split": split, "method": method, "settings": asdict(settings),
-            **measured, "n_mentions": len(mentions),
+            **measured, "n_mentions": n_mentions,
             "all_neutral": {k: all_neutral[k] for k in ("macro_f1", "ranking_accuracy")}}
 
 
@@ -286,6 +326,7 @@ def write_card(card: Path = CARD_PATH, settings_path: Path = SETTINGS_PATH, reco
     where = chosen.get("chosen_on", {})
     measured = _markdown_table(quality_table(record)) if record.exists() else "(no evaluation recorded yet)"
     settings = json.dumps(chosen.get("settings", {}))
+    stories = f"first {where['stories']}" if where.get("stories") else "all"
     valid = json.loads(record.read_text(encoding="utf-8")).get("valid/model", {}) if record.exists() else {}
     targets = "; ".join(f"{name} ≥ {goal} {'✓' if (valid.get(name) or 0) >= goal else '✗'} "
                         f"({valid.get(name, float('nan')):.3f})" for name, goal in TARGETS.items())
@@ -293,26 +334,33 @@ def write_card(card: Path = CARD_PATH, settings_path: Path = SETTINGS_PATH, reco
 
 An article's stance toward an actor, from the scores of its mentions (`data/models/stance_classifier.md`):
 per article, actor and voice (own, quoted, all) the weighted mean of the mention values with neutral
-pseudo-mentions in the denominator, and its class by two cut points. No weights are trained here.
+pseudo-mentions in the denominator, and its class by two cut points. A mention weighs less the further down
+the article it stands (1 / (1 + sentence index / position scale)) and, in the overall voice, less when quoted.
+No weights are trained here.
 
 - **Settings** (`data/models/entity_stance.json`, by `presslens train entity-stance`): {settings}
-- **Chosen on** SEESAW `{where.get("split")}` (first {where.get("stories") or "all"} stories, mention scorer
+- **Chosen on** SEESAW `{where.get("split")}` ({stories} stories, mention scorer
   `{where.get("method")}`) from value {list(VALUE_GRID)} × quoted weight {list(QUOTED_WEIGHT_GRID)} × prior
-  {list(PRIOR_GRID)}, each with the cut points (grid {CUT_GRID[0]}..{CUT_GRID[-1]}) that maximise macro-F1;
-  the setting with the best mean of macro-F1 and within-story ranking accuracy wins.
+  {list(PRIOR_GRID)} × position scale {list(POSITION_GRID)}, each with the cut points (grid
+  {CUT_GRID[0]}..{CUT_GRID[-1]}, step {CUT_GRID[1]}) that maximise macro-F1; the setting with the best mean of
+  macro-F1 and within-story ranking accuracy wins.
 - **Licence**: SEESAW (Zhang, Beauchamp & Wang, EMNLP 2022) is CC BY-NC-SA 4.0: presslens uses it only to
-  evaluate and to choose these five settings; no model weights are trained on its texts.
+  evaluate and to choose these six settings; no model weights are trained on its texts.
 
 ## Measured (`presslens eval entity-stance --record data/models/entity_stance.eval.json`)
 Macro-F1 over negative / neutral / positive (SEESAW's 7 labels collapsed, Unknown skipped), within-story
 ranking accuracy (pairs of articles on one story labelled differently for one entity; ties count ½; chance
 0.50), coverage (labelled pairs whose entity was found in the text); `_org_gpe`: organisations and countries.
 `valid` stories were not used for choosing; the `train` row is in-sample; a `textblob` row (mention scorer
-TextBlob on the dependency-scoped context) uses the classifier's settings, as a reference.
+TextBlob on the dependency-scoped context) uses the classifier's settings, as a reference. A `{TRIPLETS}` row
+scores no mentions: it counts SEESAW's own sentence-level stance annotations toward the entity (positive minus
+negative; any net count decides the class), i.e. a perfect sentence-level reading, counted: a ceiling for
+aggregating sentence-level stance, to hold beside the targets below.
 
 {measured}
 
-Targets on SEESAW valid (classifier): {targets}.
+Targets on SEESAW valid (classifier): {targets}. The whole grid, with each setting's train macro-F1 and
+ranking accuracy, is recorded in `data/models/entity_stance.json`.
 
 ## Limits
 SEESAW is US political news (2012–2021) with entity names given; on another corpus the actors are found by
@@ -324,18 +372,19 @@ persons in US news (NewsMTSC).
 def tune(gold: pd.DataFrame, mentions: pd.DataFrame) -> tuple[ArticleStanceSettings, list[dict[str, Any]]]:
     """The grid setting with the best mean of macro-F1 and ranking accuracy; cut points tuned for macro-F1."""
     trials = []
-    for value, quoted_weight, prior in itertools.product(VALUE_GRID, QUOTED_WEIGHT_GRID, PRIOR_GRID):
-        base = ArticleStanceSettings(value=value, quoted_weight=quoted_weight, prior=prior)
+    for value, quoted_weight, prior, position in itertools.product(VALUE_GRID, QUOTED_WEIGHT_GRID, PRIOR_GRID,
+                                                                   POSITION_GRID):
+        base = ArticleStanceSettings(value=value, quoted_weight=quoted_weight, prior=prior, position_scale=position)
         rows = predict(gold, mentions, base)
-        best = max((ArticleStanceSettings(value, quoted_weight, prior, -neg, pos)
-                    for neg, pos in itertools.product(CUT_GRID, CUT_GRID)),
+        best = max((replace(base, negative=-neg, positive=pos) for neg, pos in itertools.product(CUT_GRID, CUT_GRID)),
                    key=lambda s: macro_f1(rows, s))
         result = scores(rows, best)
         trials.append({**asdict(best), "macro_f1": result["macro_f1"], "ranking_accuracy": result["ranking_accuracy"],
+                       "ranking_accuracy_org_gpe": result["ranking_accuracy_org_gpe"],
                        "objective": (result["macro_f1"] + result["ranking_accuracy"]) / 2})
     top = max(trials, key=lambda t: t["objective"])
-    chosen = ArticleStanceSettings(top["value"], top["quoted_weight"], top["prior"], top["negative"], top["positive"])
-    return chosen, trials
+    names = {f.name for f in fields(ArticleStanceSettings)}
+    return ArticleStanceSettings(**{k: v for k, v in top.items() if k in names}), trials
 
 
 def train(data: Path, split: str, method: str, stories: int | None, cache: Path | None,
@@ -354,7 +403,9 @@ def train(data: Path, split: str, method: str, stories: int | None, cache: Path 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     """Options shared by eval and train."""
     parser.add_argument("--split", default="valid", help="train or valid (default: %(default)s)")
-    parser.add_argument("--method", default="model", help="stance scorer: model, textblob or sentence")
+    parser.add_argument("--method", default="model",
+                        help=f"stance scorer: model, textblob or sentence; {TRIPLETS}: SEESAW's own sentence-level "
+                        "stances counted (a ceiling, no mentions scored)")
     parser.add_argument("--stories", type=int, default=None, help="only the first N stories (development)")
     parser.add_argument("--scored-mentions", type=output_path, default=None,
                         help="Parquet cache of the scored mentions: read when it exists, else written")
