@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from presslens.stance.actors import canonical_actors, discover_actors, name_vari
 from presslens.stance.aggregate import (
     ArticleStanceSettings,
     article_stance,
+    load_settings,
     outlet_actor_stance,
     pairwise_outlet_tests,
     supported_differences,
@@ -174,3 +176,19 @@ def test_rank_actors_counts_each_mention_once(syria):
     once = rank_actors(canonical_actors(mentions), dict(zip(articles["id"], articles["outlet"])))
     twice = rank_actors(canonical_actors(doubled), dict(zip(articles["id"], articles["outlet"])))
     assert once["n_mentions"].tolist() == twice["n_mentions"].tolist()
+
+
+@needs_bench
+def test_recorded_settings_weigh_real_mentions_by_their_sentence(syria):
+    """The recorded aggregation reads real mentions' sentence indices: later mentions weigh less, so shrink more."""
+    _, mentions = syria
+    settings = load_settings()
+    assert settings.position_scale > 0
+    scored = canonical_actors(mentions).assign(score=-0.5, polarity=-1)
+    weighted = article_stance(scored, settings)
+    flat = article_stance(scored, replace(settings, position_scale=0.0))
+    both = weighted.merge(flat, on=["article_id", "actor", "voice"], suffixes=("", "_flat"))
+    assert both["stance"].between(-0.5, 0, inclusive="neither").all()
+    assert (both["stance"] >= both["stance_flat"]).all() and (both["stance"] > both["stance_flat"] + 0.01).any()
+    assad = both[both["actor"].str.contains("Assad") & (both["voice"] == "all")]
+    assert assad["article_id"].nunique() == 8
