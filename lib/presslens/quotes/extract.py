@@ -10,6 +10,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from presslens.quotes import lexicons
+from presslens.syntax import SUBJECT_DEPS, has_subject, is_root
 
 OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"
@@ -20,7 +21,6 @@ DOUBLED_APOSTROPHE = "''"
 QUOTE_MARK_PATTERN = re.compile("''|[" + QUOTE_MARKS + "]")
 #: punctuation right before a closing mark that hands the sentence on to a trailing attribution
 HANDOVER_PUNCT = ",?!—–-…"
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 COMPLEMENT_DEPS = ("ccomp",)
 #: dependencies through which a clause-final reporting verb hangs off the clause it reports
 CLAUSE_FINAL_DEPS = ("parataxis", "ccomp", "advcl", "conj")
@@ -311,7 +311,7 @@ def _subject(verb: Token) -> Token | None:
             return _holder(verb.head)  # "an email from a friend saying ...": the friend
         elif verb.dep_ == "ROOT":
             return _stranded_subject(verb)
-        elif verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head is verb:
+        elif verb.dep_ not in SHARED_SUBJECT_DEPS or is_root(verb):
             return None
         else:
             verb = verb.head
@@ -344,7 +344,7 @@ def _stranded_subject(root: Token) -> Token | None:
 def _first_to(verb: Token) -> bool:
     """Whether a verb is an infinitive qualifying the predicate noun of a copula ("X was the first to say")."""
     infinitive = any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
-    return infinitive and verb.dep_ in ("relcl", "acl") and verb.head.dep_ == "attr" and verb.head.head is not verb.head
+    return infinitive and verb.dep_ in ("relcl", "acl") and verb.head.dep_ == "attr" and not is_root(verb.head)
 
 
 def _speaker_span(doc: Doc, head: Token, allowed: set[int] | None = None) -> Span | None:
@@ -544,7 +544,7 @@ def _tight(tokens: list[Token], cue: Token) -> bool:
     between = [token for token in tokens if token.i < cue.i and not token.is_punct]
     if between and between[0].pos_ in ("CCONJ", "SCONJ"):
         return False
-    own = {token.i for child in cue.children if child.dep_ in SUBJECT_DEPS + ("advmod", "neg", "aux", "auxpass", "npadvmod") for token in child.subtree}
+    own = {token.i for child in cue.children if child.dep_ in (*SUBJECT_DEPS, "advmod", "neg", "aux", "auxpass", "npadvmod") for token in child.subtree}
     return all(token.i in own or _nominal_looking(token) for token in between)
 
 
@@ -664,7 +664,7 @@ def _clause_tokens_before(doc: Doc, cue: Token) -> list[Token]:
 
 def _is_parenthetical(doc: Doc, cue: Token) -> bool:
     """A frame set off by commas inside the sentence it reports: ", he said," with its own subject."""
-    if cue.dep_ not in CLAUSE_FINAL_DEPS or not any(child.dep_ in SUBJECT_DEPS for child in cue.children):
+    if cue.dep_ not in CLAUSE_FINAL_DEPS or not has_subject(cue):
         return False
     if any(child.dep_ in ("mark", "attr", "acomp", "dobj") for child in cue.children):
         return False
@@ -805,7 +805,7 @@ def _to_sentence_end(doc: Doc, content: list[Token], cue: Token) -> list[Token]:
             return _drop_dangling(list(doc[first : max(min(t.i for t in token.subtree), last + 1)]))
         if _is_coordinated_report(token, cue):
             return _drop_dangling(list(doc[first : min(t.i for t in token.subtree)]))
-        if _is_cue_verb(token) and any(child.dep_ in SUBJECT_DEPS for child in token.children):
+        if _is_cue_verb(token) and has_subject(token):
             stop = min(t.i for t in token.subtree)
             return _drop_dangling(list(doc[first : max(stop, last + 1)]))
     return list(doc[first:sentence_end])
@@ -827,7 +827,7 @@ def _own_clause(complement: Token) -> list[Token]:
     embedded = [
         token for token in complement.subtree
         if token is not complement and token.dep_ in ("advcl", "conj", "parataxis") and _is_cue_verb(token)
-        and any(child.dep_ in SUBJECT_DEPS for child in token.children)
+        and has_subject(token)
         and any(QUOTE_MARK_PATTERN.match(t.text) for t in token.subtree)
     ]
     embedded += [child for child in complement.rights if _is_writer_aside(child)]

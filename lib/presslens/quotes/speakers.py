@@ -19,10 +19,10 @@ from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from presslens.quotes import lexicons
+from presslens.syntax import NOMINAL_SUBJECT_DEPS, is_root
 
 NAME_ENTS = ("PERSON",)
 ORG_ENTS = ("ORG", "NORP", "GPE", "FAC")
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CONNECTORS = {"and", ",", "of", "the", "a", "an", "'s", "’s", '"', "“", "”", "-", "–", "—", "(", ")"}
 #: tokens that join the parts of one name when written without spaces ("Kassym-Jomart", "J.R.R.")
 NAME_JOINERS = ("-", "–", ".", "'", "’")
@@ -227,11 +227,11 @@ def article_people(doc: Doc) -> dict[str, Person]:
         if person.gender == "any":
             person.gender = _gender(tokens)
         person.positions.append(ent.start_char)
-        if ent.root.dep_ in SUBJECT_DEPS:
+        if ent.root.dep_ in NOMINAL_SUBJECT_DEPS:
             person.subject_positions.append(ent.start_char)
     for ent in doc.ents:  # a bare surname the parser took for an organisation ("Trump said") is that person
         person = people.get(name_key(ent.text)) if ent.label_ == "ORG" and len(ent) == 1 else None
-        if person is not None and " " in person.name and ent.root.dep_ in SUBJECT_DEPS:
+        if person is not None and " " in person.name and ent.root.dep_ in NOMINAL_SUBJECT_DEPS:
             person.positions.append(ent.start_char)
             person.subject_positions.append(ent.start_char)
     return people
@@ -316,7 +316,7 @@ def _head(tokens: Sequence[Token]) -> Token:
     """Syntactic head of a token run (the token whose head lies outside the run)."""
     indices = {token.i for token in tokens}
     for token in tokens:
-        if token.head.i not in indices or token.head is token:
+        if token.head.i not in indices or is_root(token):
             return token
     return tokens[-1]
 
@@ -485,7 +485,7 @@ def _unresolved(why: str) -> Resolved:
 def _main_clause(subject: Token) -> bool:
     """Whether a subject belongs to its sentence's main clause (its verb is the root or a conjunct of the root)."""
     verb = subject.head
-    while verb.dep_ == "conj" and verb.head is not verb:
+    while verb.dep_ == "conj" and not is_root(verb):
         verb = verb.head
     return verb.dep_ == "ROOT"
 
@@ -495,9 +495,9 @@ def _subject_at(doc: Doc, at: int) -> Token | None:
     span = doc.char_span(at, at + 1, alignment_mode="expand")
     token = span[0] if span is not None and len(span) else None
     for _ in range(8):
-        if token is None or token.dep_ in SUBJECT_DEPS:
+        if token is None or token.dep_ in NOMINAL_SUBJECT_DEPS:
             return token
-        if token.head is token or token.dep_ not in ("compound", "flat", "amod", "det", "punct"):
+        if is_root(token) or token.dep_ not in ("compound", "flat", "amod", "det", "punct"):
             return None
         token = token.head
     return None
@@ -540,7 +540,7 @@ def _sentence_gap(doc: Doc, first: int, second: int, pronoun: str = "") -> int:
     """How many sentence starts lie after char ``first`` up to char ``second``, not counting sentences before
     ``second`` whose main-clause subject is ``pronoun``."""
     def continues(sentence: Span) -> bool:
-        subjects = [child for child in sentence.root.children if child.dep_ in SUBJECT_DEPS]
+        subjects = [child for child in sentence.root.children if child.dep_ in NOMINAL_SUBJECT_DEPS]
         return sentence.end_char <= second and any(child.lower_ == pronoun for child in subjects)
 
     return sum(1 for sentence in doc.sents if first < sentence.start_char <= second and not continues(sentence))
