@@ -174,7 +174,8 @@ def article_frames_table(articles: pd.DataFrame, frame_cues: pd.DataFrame, sente
     model = model or load_classifier()
     table = article_cue_table(frame_cues, sentences, articles)
     texts = articles.set_index("id")["clean_text"]
-    ids = [article_id for article_id in articles["id"] if article_id in set(table["article_id"])]
+    with_cues = set(table["article_id"])
+    ids = [article_id for article_id in articles["id"] if article_id in with_cues]
     probabilities = model.predict_proba([texts[article_id] for article_id in ids]) if ids else np.zeros((0, 0))
     by_article = {article_id: dict(zip(model.frames, row)) for article_id, row in zip(ids, probabilities)}
     frame_threshold = dict(zip(model.frames, model.thresholds))
