@@ -39,3 +39,18 @@ def test_tables_flag_small_groups() -> None:
     assert shares.loc["A", "small_n"] and not shares.loc["B", "small_n"]
     means = stats.mean_table(frame, ["outlet"], "score").set_index("outlet")
     assert means.loc["B", "n"] == 8 and means.loc["B", "ci_low"] <= means.loc["B", "mean"] <= means.loc["B", "ci_high"]
+
+
+def test_outlet_difference_test_switches_to_welch_for_large_samples():
+    """Small samples keep the permutation test; from LARGE_SAMPLE articles a side, Welch's t-test, same verdict."""
+    import numpy as np
+
+    from presslens.stance.aggregate import LARGE_SAMPLE, mean_difference_p
+
+    rng = np.random.default_rng(3)
+    small = mean_difference_p(rng.normal(0.5, 0.2, 8), rng.normal(-0.5, 0.2, 9))
+    large = mean_difference_p(rng.normal(0.3, 0.5, LARGE_SAMPLE), rng.normal(-0.3, 0.5, LARGE_SAMPLE + 5))
+    same = mean_difference_p(rng.normal(0.0, 0.5, LARGE_SAMPLE), rng.normal(0.0, 0.5, LARGE_SAMPLE))
+    assert small[0] == "permutation test" and small[1] < 0.05
+    assert large[0] == "Welch t-test" and large[1] < 0.001
+    assert same[1] > 0.05

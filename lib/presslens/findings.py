@@ -26,7 +26,7 @@ ALPHA = 0.05
 #: The tests every finding passes, in words (shown on the page).
 TEST_RULE = ("A difference is stated only when a test over articles supports it: frames, each outlet against the "
              "other outlets (Mann-Whitney U, and a bootstrap interval of the difference that excludes 0); stance, each "
-             "pair of outlets (permutation test); both with "
+             "pair of outlets (permutation test, Welch's t-test from 30 articles on each side); both with "
              f"Benjamini-Hochberg adjusted p < {ALPHA}. For evaluative reporting verbs, two outlets differ when "
              f"both 95% intervals rest on at least {stats.MIN_N} articles and do not overlap. Everything else is "
              "description.")
