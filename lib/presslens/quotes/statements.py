@@ -7,12 +7,15 @@ lists its quote ids and article ids.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 #: token-set similarity (0-100) from which two attributions of one speaker are the same statement
 DEFAULT_THRESHOLD = 70.0
 MIN_CONTENT_WORDS = 5
+#: Rows of one speaker's contents compared at a time (memory: rows x that speaker's quotes scores).
+BLOCK_ROWS = 512
 ACROSS, WITHIN = "across outlets", "within one outlet"
 
 
@@ -30,18 +33,24 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Pairs of attributions (different articles, same speaker id) whose contents score >= threshold."""
+    """Pairs of attributions (different articles, same speaker id) whose contents score >= threshold.
+
+    Each speaker's contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, a block of rows at
+    a time), so a speaker quoted thousands of times costs seconds, not a Python loop over millions of pairs.
+    """
     rows = []
     usable = quotes[(quotes["speaker_id"] != "") & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
     for _, group in usable.groupby("speaker_id", sort=True):
-        records = group.to_dict("records")
-        for i, first in enumerate(records):
-            for second in records[i + 1 :]:
-                if first["article_id"] == second["article_id"]:
-                    continue
-                score = similarity(first["content"], second["content"])
-                if score >= threshold:
-                    rows.append({"first": first["quote_id"], "second": second["quote_id"], "score": score})
+        contents = [text.lower() for text in group["content"]]
+        articles = group["article_id"].to_numpy()
+        quote_ids = group["quote_id"].to_numpy()
+        for start in range(0, len(contents), BLOCK_ROWS):
+            scores = process.cdist(contents[start:start + BLOCK_ROWS], contents, scorer=fuzz.token_set_ratio,
+                                   score_cutoff=threshold, dtype=np.float64)
+            for i, j in zip(*np.nonzero(scores >= threshold)):
+                first = start + i
+                if j > first and articles[first] != articles[j]:
+                    rows.append({"first": quote_ids[first], "second": quote_ids[j], "score": float(scores[i, j])})
     return pd.DataFrame(rows, columns=["first", "second", "score"])
 
 
