@@ -103,6 +103,9 @@ def test_a_wire_dateline_dates_the_article_and_no_event(nlp):
     ("1998-09-30", "The team planned to leave the capital on Thursday.", {"Thursday": "1998-10-01"}),
     ("2000-03-30", "Officials postponed until Tuesday any action on the case.", {"Tuesday": "2000-04-04"}),
     ("1999-05-07", "Until Thursday, the police had not called him a suspect.", {"Thursday": "1999-05-06"}),
+    # the digits after a thousands separator or a decimal point are not a number of their own
+    ("2017-05-02", "More than 2,400 years ago, Plato's Republic complained of it.", {}),
+    ("2017-05-02", "Our modern warm era commenced 12,000 years ago.", {}),
 ])
 def test_timex_error_types_fixed_on_dev_text(nlp, published, text, expected):
     _, found = _timexes(nlp, text, published)

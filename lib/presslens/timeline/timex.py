@@ -785,7 +785,7 @@ def _fill(template: str) -> str:
 def rules() -> tuple[Rule, ...]:
     """The compiled grammar, in priority order (earlier wins between equally long matches)."""
     return tuple(
-        Rule(name, trigger, re.compile(r"(?<![\w-])" + _fill(template) + r"(?![\w])", re.IGNORECASE),
+        Rule(name, trigger, re.compile(r"(?<![\w-])(?<!\d[,.])" + _fill(template) + r"(?![\w])", re.IGNORECASE),
              normalise)
         for name, trigger, template, normalise in RULE_TEMPLATES
     )
