@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
+from itertools import islice
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from presslens import stats
+from presslens import paths, stats
+
+
+@pytest.fixture(scope="module")
+def abp_word_counts() -> np.ndarray:
+    """Word counts of the first 1,500 ABP articles (real, skewed, heavy-tailed values)."""
+    source = paths.BENCH_DIR / "abp_10k.jsonl.gz"
+    if not source.exists():
+        pytest.skip(f"benchmark corpus not found: {source}")
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        return np.array([len(json.loads(line)["content_original"].split()) for line in islice(lines, 1500)], float)
 
 
 def test_wilson_interval_matches_the_textbook_value() -> None:
@@ -54,3 +68,29 @@ def test_outlet_difference_test_switches_to_welch_for_large_samples():
     assert small[0] == "permutation test" and small[1] < 0.05
     assert large[0] == "Welch t-test" and large[1] < 0.001
     assert same[1] > 0.05
+
+
+def test_the_vectorised_mean_bootstrap_gives_the_loops_interval() -> None:
+    """np.mean takes the vectorised path; any other callable the loop over resamples: same draws, same interval."""
+    rng = np.random.default_rng(5)
+    values, articles = rng.gamma(2.0, 1.0, 300), rng.integers(0, 40, 300)
+    for clusters in (None, articles):
+        fast = stats.bootstrap_ci(values, clusters=clusters)
+        loop = stats.bootstrap_ci(values, lambda x: float(np.mean(x)), clusters=clusters)
+        assert np.allclose(fast, loop, rtol=0, atol=1e-12)
+
+
+def test_large_samples_draw_resampled_means_from_their_normal_limit(abp_word_counts) -> None:
+    """Article lengths of ABP: from NORMAL_LIMIT_N articles on, the interval of a difference of means is the full
+    bootstrap's to within a twentieth of its width."""
+    from presslens.frames.profiles import difference_interval
+
+    own, rest = abp_word_counts[:200], abp_word_counts[200:]
+    assert len(rest) >= stats.NORMAL_LIMIT_N
+    limit = difference_interval(own, rest, np.random.default_rng(1), n_resamples=4000)
+    full_rest = rest[np.random.default_rng(2).integers(0, len(rest), size=(4000, len(rest)))].mean(axis=1)
+    full_own = own[np.random.default_rng(3).integers(0, len(own), size=(4000, len(own)))].mean(axis=1)
+    full = np.quantile(full_own - full_rest, [0.025, 0.975])
+    width = full[1] - full[0]
+    assert abs(limit[0] - full[0]) < width / 20 and abs(limit[1] - full[1]) < width / 20
+    assert limit[0] < own.mean() - rest.mean() < limit[1]
