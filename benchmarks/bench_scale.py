@@ -6,9 +6,12 @@ finishes. This script annotates a small base corpus (the first N ABP articles), 
 article into the store: each copy gets its own id (``<id>~<copy>``) and so its own store key, and its records are
 the original's with every id rewritten. It then times ``presslens run`` on the K×N-article corpus and reports
 the peak RSS of the run. The copies repeat the same texts, so the timeline and speaker merges see K-fold
-repeated events and names: a harsher load than real coverage, not a model of it.
+repeated events and names: a harsher load than real coverage, not a model of it. With ``--added M`` it then adds
+the next M ABP articles (new texts) to the K×N corpus and annotates it into the store (only those M are
+annotated), against the same M annotated cold into an empty store, each in a fresh process on 2 Dask workers,
+with the driver's and the workers' peak RSS.
 
-Not a test: ``.venv/bin/python benchmarks/bench_scale.py --n 100 --copies 100`` (10,000 articles).
+Not a test: ``.venv/bin/python benchmarks/bench_scale.py --n 100 --copies 100 --added 100`` (10,000 articles).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import pandas as pd
 from presslens import paths
 from presslens.annotate import with_keys
 from presslens.store import DONE_TABLE, AnnotationStore
-from presslens.workflow import CORPUS_FRAMES, Study, corpus_fingerprint, prepare
+from presslens.workflow import CORPUS_FRAMES, Study, _prepare_corpus, corpus_fingerprint, prepare
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_annotate import slice_corpus  # noqa: E402  (a sibling script, not a package)
@@ -63,9 +66,9 @@ def rewrite_ids(frame: pd.DataFrame, copy: int) -> pd.DataFrame:
     return out
 
 
-def write_corpus(articles: pd.DataFrame, target: Path) -> Path:
+def write_corpus(articles: pd.DataFrame, target: Path, mode: str = "wt") -> Path:
     """The copied articles as a JSONL.gz corpus a user could load (its bytes fix the store fingerprint)."""
-    with gzip.open(target, "wt", encoding="utf-8") as handle:
+    with gzip.open(target, mode, encoding="utf-8") as handle:
         for row in articles.itertuples():
             handle.write(json.dumps({"id": row.id, "outlet": row.outlet, "title": row.title,
                                      "date": str(row.published)[:10], "text": row.clean_text}) + "\n")
@@ -96,6 +99,35 @@ def replicate(study: Study, copies: int, store: AnnotationStore, folder: Path) -
     return corpus
 
 
+def annotate_measured(corpus: Path, store: Path, workers: int = 2) -> dict[str, object]:
+    """Annotate in a fresh process on a fresh ``workers``-process cluster: seconds, driver and worker peak RSS (MB)."""
+    code = ("import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+            "from bench_annotate import annotate_on, peak_rss_mb; "
+            "seconds, workers, _ = annotate_on(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])); "
+            "print(json.dumps({'seconds': round(seconds, 1), 'driver_peak_rss_mb': round(peak_rss_mb()), "
+            "'worker_peak_rss_mb': [round(x) for x in workers]}))")
+    done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).resolve().parent), str(corpus), str(store),
+                           str(workers)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def incremental(corpus: Path, store: AnnotationStore, source: Path, start: int, added: int, folder: Path
+                ) -> dict[str, object]:
+    """Add ``added`` new articles (from line ``start`` of ``source``) to the copied corpus: annotate the grown
+    corpus into the store, and those articles alone into an empty store; seconds and peak RSS of both."""
+    new = _prepare_corpus(slice_corpus(source, folder, start, added), None, [], "", "", False)["articles"]
+    grown = folder / f"grown-{added}.jsonl.gz"
+    grown.write_bytes(corpus.read_bytes())
+    write_corpus(new, grown, mode="at")
+    alone = write_corpus(new, folder / f"added-{added}.jsonl.gz")
+    into_store = annotate_measured(grown, Path(store.location))
+    print(f"annotate +{added} into the store      {into_store['seconds']:9.1f} s", flush=True)
+    cold = annotate_measured(alone, folder / "store-added")
+    print(f"annotate those {added} alone, cold    {cold['seconds']:9.1f} s", flush=True)
+    return {"added": len(new), "incremental": into_store, "added_alone_cold": cold,
+            "ratio_incremental_to_added_alone": round(into_store["seconds"] / cold["seconds"], 2)}
+
+
 def main() -> None:
     """Annotate the base, replicate it, time ``presslens run`` on the copies; print a line per stage and JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -105,6 +137,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100, help="K: copies of each base article")
     parser.add_argument("--store", type=Path, default=None, help="store folder (default: a temporary one)")
     parser.add_argument("--out", type=Path, default=None, help="keep the report here (default: discarded)")
+    parser.add_argument("--skip-run", action="store_true", help="leave out `presslens run` on the copies")
+    parser.add_argument("--added", type=int, default=0, help="M: new articles added to the copies (0: none)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="presslens-scale-") as scratch:
         folder = Path(scratch)
@@ -118,18 +152,24 @@ def main() -> None:
         started = time.perf_counter()
         corpus = replicate(study, args.copies, store, folder)
         print(f"replicate x{args.copies}                   {time.perf_counter() - started:9.1f} s", flush=True)
-        started = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "presslens", "run", "--corpus", str(corpus), "--no-progress",
-                              "--store", store.location, "--out", str(args.out or folder / "report")],
-                             capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"presslens run ({n_base * args.copies} articles)  {seconds:9.1f} s  exit {run.returncode}", flush=True)
-        if run.returncode:
-            print(run.stderr[-4000:], file=sys.stderr)
-        print(json.dumps({"base_articles": n_base, "copies": args.copies, "articles": n_base * args.copies,
-                          "annotate_base_s": round(annotated, 1), "run_s": round(seconds, 1),
-                          "run_exit": run.returncode, "peak_child_rss_mb": round(rss)}, indent=2))
+        numbers: dict[str, object] = {"base_articles": n_base, "copies": args.copies, "articles": n_base * args.copies,
+                                      "annotate_base_s": round(annotated, 1)}
+        if not args.skip_run:
+            started = time.perf_counter()
+            run = subprocess.run([sys.executable, "-m", "presslens", "run", "--corpus", str(corpus), "--no-progress",
+                                  "--store", store.location, "--out", str(args.out or folder / "report")],
+                                 capture_output=True, text=True)
+            seconds = time.perf_counter() - started
+            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"presslens run ({n_base * args.copies} articles)  {seconds:9.1f} s  exit {run.returncode}",
+                  flush=True)
+            if run.returncode:
+                print(run.stderr[-4000:], file=sys.stderr)
+            numbers.update({"run_s": round(seconds, 1), "run_exit": run.returncode, "peak_child_rss_mb": round(rss)})
+        if args.added:
+            start = args.n if args.base is None else 0
+            numbers.update(incremental(corpus, store, args.corpus, start, args.added, folder))
+        print(json.dumps(numbers, indent=2))
 
 
 if __name__ == "__main__":
