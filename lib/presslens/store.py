@@ -22,6 +22,7 @@ from functools import cached_property
 import fsspec
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from presslens import paths
@@ -81,11 +82,13 @@ class AnnotationStore:
     def _read_files(self, files: Sequence[str], keys: set[str] | None) -> pd.DataFrame:
         """Concatenate Parquet files, keeping the rows whose key is in ``keys`` (all when None)."""
         frames = []
+        wanted = pa.array(sorted(keys), pa.large_string()) if keys is not None else None
         for path in files:
             with self.fs.open(path, "rb") as handle:
-                frame = pq.read_table(handle).to_pandas()
-            if keys is not None and "key" in frame:
-                frame = frame[frame["key"].isin(keys)]
+                records = pq.read_table(handle)
+            if wanted is not None and "key" in records.column_names:  # in Arrow: pandas' isin re-hashes the keys per file
+                records = records.filter(pc.is_in(records["key"], value_set=wanted.cast(records.schema.field("key").type)))
+            frame = records.to_pandas()
             if len(frame):
                 frames.append(frame.assign(_batch=os.path.basename(path)[: -len(".parquet")]))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -102,13 +105,12 @@ class AnnotationStore:
     def read(self, table: str, keys: Iterable[str]) -> pd.DataFrame:
         """The records of a table for these article keys, each from the batch that completed its article."""
         done = self.done(keys)
-        chosen = set(zip(done["key"], done["_batch"]))
         batches = set(done["_batch"])
         files = [path for path in self._files(table) if os.path.basename(path)[: -len(".parquet")] in batches]
         rows = self._read_files(files, set(done["key"]))
         if rows.empty:
             return pd.DataFrame(columns=["article_id", "key"])
-        keep = [pair in chosen for pair in zip(rows["key"], rows["_batch"])]
+        keep = rows["_batch"].to_numpy() == rows["key"].map(dict(zip(done["key"], done["_batch"]))).to_numpy()
         return rows[keep].drop(columns="_batch").reset_index(drop=True)
 
     # ---- prepared corpora ------------------------------------------------------------------------------
