@@ -18,9 +18,10 @@ from presslens import paths
 from presslens.clean import clean_corpus, clean_text
 from presslens.corpus import load_with_report
 from presslens.damage import measure
-from presslens.quotes import statements_side_by_side, statements_table, unknown_category_share
+from presslens.quotes import statement_links, statements_side_by_side, statements_table, unknown_category_share
 from presslens.quotes.sample import junk_share, read_sample, speaker_matches
 from presslens.quotes.speakers import canonical_names
+from presslens.quotes.statements import DEFAULT_THRESHOLD, MIN_CONTENT_WORDS, similarity
 from presslens.quotes.tables import quotes_table
 
 BENCH = paths.BENCH_DIR
@@ -172,6 +173,24 @@ def test_statement_groups_have_article_ids_and_scope(slices) -> None:
     assert alone.iloc[0]["scope"] == "within one outlet"
     side = statements_side_by_side(statements, twins)
     assert list(side["article_id"]) == ["a0", "a1", "a2"]
+
+
+def test_statement_links_are_every_cross_article_pair_above_the_threshold(slices) -> None:
+    """Copies of real wire quotes: the links expanded from distinct contents are the all-pairs comparison's links."""
+    quotes = slices["intl"][1]
+    named = quotes[quotes["speaker_named"] & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
+    top = named[named["speaker_id"].isin(named["speaker_id"].value_counts().index[:3])]
+    copies = pd.concat([top.assign(quote_id=top["quote_id"] + f"~{c}", article_id=top["article_id"] + f"~{c % 2}")
+                        for c in range(3)], ignore_index=True)
+    expected = sorted((a.quote_id, b.quote_id, similarity(a.content, b.content))
+                      for a, b in itertools.combinations(copies.itertuples(), 2)
+                      if a.speaker_id == b.speaker_id and a.article_id != b.article_id
+                      and similarity(a.content, b.content) >= DEFAULT_THRESHOLD)
+    links = statement_links(copies)
+    pairs = zip(links["first"], links["second"], links["score"])
+    found = sorted((min(f, s), max(f, s), score) for f, s, score in pairs)
+    assert found == sorted((min(f, s), max(f, s), score) for f, s, score in expected)
+    assert len(found) > len(top)  # the copies link to each other, not only to their original
 
 
 # ---------------------------------------------------------------------------------------------------- sample

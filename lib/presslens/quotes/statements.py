@@ -1,5 +1,7 @@
 """Same statement across outlets: group attributions by speaker identity and rapidfuzz token-set similarity.
 
+Linked attributions form groups by connected components (``scipy.sparse.csgraph``).
+
 A group is "the same statement in several outlets" (scope ``across outlets``) only when its articles come from two
 or more outlets; a statement repeated by one outlet is listed apart (scope ``within one outlet``). Every group
 lists its quote ids and article ids.
@@ -10,11 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 #: token-set similarity (0-100) from which two attributions of one speaker are the same statement
 DEFAULT_THRESHOLD = 70.0
 MIN_CONTENT_WORDS = 5
-#: Rows of one speaker's contents compared at a time (memory: rows x that speaker's quotes scores).
+#: Distinct contents of one speaker compared at a time (memory: rows x that speaker's distinct contents scores).
 BLOCK_ROWS = 512
 ACROSS, WITHIN = "across outlets", "within one outlet"
 
@@ -24,34 +28,61 @@ def similarity(first: str, second: str) -> float:
     return float(fuzz.token_set_ratio(first.lower(), second.lower()))
 
 
-def _find(parent: list[int], i: int) -> int:
-    """Union-find root of i (with path halving)."""
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
 def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Pairs of attributions (different articles, same speaker id) whose contents score >= threshold.
 
-    Each speaker's contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, a block of rows at
-    a time), so a speaker quoted thousands of times costs seconds, not a Python loop over millions of pairs.
+    Each speaker's distinct contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, a block
+    of rows at a time); the pairs of attributions are then expanded from the pairs of contents as arrays. A quote
+    copied into a hundred articles is compared once, and a speaker quoted thousands of times costs seconds.
     """
-    rows = []
+    firsts, seconds, scores = [], [], []
     usable = quotes[(quotes["speaker_id"] != "") & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
     for _, group in usable.groupby("speaker_id", sort=True):
-        contents = [text.lower() for text in group["content"]]
-        articles = group["article_id"].to_numpy()
-        quote_ids = group["quote_id"].to_numpy()
-        for start in range(0, len(contents), BLOCK_ROWS):
-            scores = process.cdist(contents[start:start + BLOCK_ROWS], contents, scorer=fuzz.token_set_ratio,
-                                   score_cutoff=threshold, dtype=np.float64)
-            for i, j in zip(*np.nonzero(scores >= threshold)):
-                first = start + i
-                if j > first and articles[first] != articles[j]:
-                    rows.append({"first": quote_ids[first], "second": quote_ids[j], "score": float(scores[i, j])})
-    return pd.DataFrame(rows, columns=["first", "second", "score"])
+        first, second, score = _speaker_links([text.lower() for text in group["content"]], threshold)
+        articles, quote_ids = group["article_id"].to_numpy(), group["quote_id"].to_numpy()
+        keep = articles[first] != articles[second]
+        firsts.append(quote_ids[first[keep]])
+        seconds.append(quote_ids[second[keep]])
+        scores.append(score[keep])
+    if not firsts:
+        return pd.DataFrame(columns=["first", "second", "score"])
+    return pd.DataFrame({"first": np.concatenate(firsts), "second": np.concatenate(seconds),
+                         "score": np.concatenate(scores).astype(float)})
+
+
+def _speaker_links(contents: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions (first < second, in order) of every pair of one speaker's contents scoring >= threshold."""
+    distinct, which = np.unique(np.array(contents, dtype=object).astype(str), return_inverse=True)
+    holders = pd.Series(np.arange(len(contents))).groupby(which).agg(lambda positions: positions.to_numpy())
+    firsts, seconds, scores = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]
+    for start in range(0, len(distinct), BLOCK_ROWS):
+        block = process.cdist(distinct[start:start + BLOCK_ROWS].tolist(), distinct.tolist(),
+                              scorer=fuzz.token_set_ratio, score_cutoff=threshold, dtype=np.float64)
+        for row, column in zip(*np.nonzero(block >= threshold)):
+            a, b = start + row, column
+            if b < a:
+                continue
+            left, right = np.meshgrid(holders[a], holders[b], indexing="ij")
+            low, high = np.minimum(left, right).ravel(), np.maximum(left, right).ravel()
+            distinct_pairs = (left < right).ravel() if a == b else np.ones(len(low), bool)
+            firsts.append(low[distinct_pairs])
+            seconds.append(high[distinct_pairs])
+            scores.append(np.full(int(distinct_pairs.sum()), block[row, column]))
+    first, second, score = np.concatenate(firsts), np.concatenate(seconds), np.concatenate(scores)
+    order = np.lexsort((second, first))
+    return first[order], second[order], score[order]
+
+
+def linked_groups(links: pd.DataFrame) -> tuple[list[list[str]], list[float]]:
+    """The connected groups of linked quote ids (each sorted) and the lowest link score inside each group."""
+    codes, ids = pd.factorize(pd.concat([links["first"], links["second"]], ignore_index=True).astype(str))
+    first, second = codes[:len(links)], codes[len(links):]
+    graph = sparse.coo_matrix((np.ones(len(first)), (first, second)), shape=(len(ids), len(ids)))
+    _, labels = connected_components(graph, directed=False)
+    lowest = pd.Series(links["score"].to_numpy()).groupby(labels[first]).min()
+    members = pd.DataFrame({"quote_id": np.asarray(ids), "label": labels}).sort_values("quote_id")
+    grouped = members.groupby("label", sort=True)["quote_id"].agg(list)
+    return grouped.tolist(), [float(lowest[label]) for label in grouped.index]
 
 
 def statements_table(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -61,33 +92,30 @@ def statements_table(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD)
                "quote_ids", "article_ids", "min_score", "wordings"]
     if links.empty:
         return pd.DataFrame(columns=columns)
-    ids = sorted(set(links["first"]) | set(links["second"]))
-    index = {quote_id: i for i, quote_id in enumerate(ids)}
-    parent = list(range(len(ids)))
-    for first, second in zip(links["first"], links["second"]):
-        parent[_find(parent, index[first])] = _find(parent, index[second])
-    members: dict[int, list[str]] = {}
-    for quote_id in ids:
-        members.setdefault(_find(parent, index[quote_id]), []).append(quote_id)
-    by_id = quotes.set_index("quote_id")
+    groups, lowest = linked_groups(links)
+    bounds = np.cumsum([0, *map(len, groups)])
+    members = pd.DataFrame({"quote_id": [quote_id for group in groups for quote_id in group]}).merge(
+        quotes[["quote_id", "outlet", "article_id", "speaker", "speaker_id", "content"]], on="quote_id", how="left")
+    outlet, article, content = (members[name].to_numpy() for name in ("outlet", "article_id", "content"))
+    speaker, speaker_id = members["speaker"].to_numpy(), members["speaker_id"].to_numpy()
+    spans = [slice(bounds[k], bounds[k + 1]) for k in range(len(groups))]
+    order = sorted(range(len(groups)), key=lambda k: (len(set(outlet[spans[k]])) < 2, groups[k]))
     rows = []
-    groups = sorted(members.values(), key=lambda group: (by_id.loc[group, "outlet"].nunique() < 2, group))
-    for number, group in enumerate(groups, start=1):
-        part = by_id.loc[group]
-        scores = links[links["first"].isin(group) | links["second"].isin(group)]["score"]
+    for number, k in enumerate(order, start=1):
+        span, outlets, articles = spans[k], sorted(set(outlet[spans[k]])), sorted(set(article[spans[k]]))
         rows.append({
             "statement_id": f"s{number:03d}",
-            "scope": ACROSS if part["outlet"].nunique() >= 2 else WITHIN,
-            "speaker": part["speaker"].iloc[0],
-            "speaker_id": part["speaker_id"].iloc[0],
-            "n_quotes": len(group),
-            "n_articles": part["article_id"].nunique(),
-            "n_outlets": part["outlet"].nunique(),
-            "outlets": "; ".join(sorted(part["outlet"].unique())),
-            "quote_ids": "; ".join(group),
-            "article_ids": "; ".join(sorted(part["article_id"].unique())),
-            "min_score": float(scores.min()),
-            "wordings": " ‖ ".join(f"[{outlet}] {content}" for outlet, content in zip(part["outlet"], part["content"])),
+            "scope": ACROSS if len(outlets) >= 2 else WITHIN,
+            "speaker": speaker[span.start],
+            "speaker_id": speaker_id[span.start],
+            "n_quotes": len(groups[k]),
+            "n_articles": len(articles),
+            "n_outlets": len(outlets),
+            "outlets": "; ".join(outlets),
+            "quote_ids": "; ".join(groups[k]),
+            "article_ids": "; ".join(articles),
+            "min_score": lowest[k],
+            "wordings": " ‖ ".join(f"[{o}] {c}" for o, c in zip(outlet[span], content[span])),
         })
     return pd.DataFrame(rows, columns=columns)
 
