@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from spacy.tokens import Doc
@@ -91,22 +93,39 @@ def quotes_table(docs: Mapping[str, Doc], articles: pd.DataFrame) -> pd.DataFram
 
 
 def speakers_table(quotes: pd.DataFrame) -> pd.DataFrame:
-    """One row per canonical speaker (tables/speakers.csv): type, category, roles, mentions, counts, outlets."""
+    """One row per canonical speaker (tables/speakers.csv): type, category, roles, mentions, counts, outlets.
+
+    One pass over the attributions (a pandas group per speaker cost minutes with tens of thousands of speakers).
+    """
     columns = ["speaker_id", "speaker", "speaker_type", "speaker_category", "roles", "mentions", "n_quotes",
                "n_articles", "n_outlets", "outlets"]
     named = quotes[quotes["speaker_id"] != ""]
-    rows = []
-    for speaker_id, part in named.groupby("speaker_id", sort=True):
-        roles = sorted({role for text in part["roles"] for role in text.split("; ") if role})
-        rows.append({
-            "speaker_id": speaker_id, "speaker": part["speaker"].iloc[0],
-            "speaker_type": part["speaker_type"].mode().iloc[0],
-            "speaker_category": part["speaker_category"].mode().iloc[0],
-            "roles": "; ".join(roles), "mentions": "; ".join(sorted(set(part["speaker_mention"]) - {""})),
-            "n_quotes": len(part), "n_articles": part["article_id"].nunique(),
-            "n_outlets": part["outlet"].nunique(), "outlets": "; ".join(sorted(part["outlet"].unique())),
-        })
+    seen: dict[str, dict[str, Any]] = {}
+    for speaker_id, speaker, kind, category, roles, mention, article, outlet in zip(
+            *(named[name] for name in ("speaker_id", "speaker", "speaker_type", "speaker_category", "roles",
+                                       "speaker_mention", "article_id", "outlet"))):
+        entry = seen.setdefault(speaker_id, {"speaker": speaker, "types": Counter(), "categories": Counter(),
+                                             "roles": set(), "mentions": set(), "n": 0, "articles": set(),
+                                             "outlets": set()})
+        entry["types"][kind] += 1
+        entry["categories"][category] += 1
+        entry["roles"].update(role for role in roles.split("; ") if role)
+        entry["mentions"].add(mention)
+        entry["n"] += 1
+        entry["articles"].add(article)
+        entry["outlets"].add(outlet)
+    rows = [{"speaker_id": speaker_id, "speaker": entry["speaker"], "speaker_type": _mode(entry["types"]),
+             "speaker_category": _mode(entry["categories"]), "roles": "; ".join(sorted(entry["roles"])),
+             "mentions": "; ".join(sorted(entry["mentions"] - {""})), "n_quotes": entry["n"],
+             "n_articles": len(entry["articles"]), "n_outlets": len(entry["outlets"]),
+             "outlets": "; ".join(sorted(entry["outlets"]))}
+            for speaker_id, entry in sorted(seen.items())]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _mode(counts: Counter) -> str:
+    """The most frequent value (the smallest of tied ones, as ``Series.mode().iloc[0]``)."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
 def share_by_outlet(quotes: pd.DataFrame, column: str) -> pd.DataFrame:
