@@ -250,6 +250,12 @@ def test_the_figure_stays_bounded_and_legible_at_10000_events():
                 for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
     assert not overlaps
     assert sum(t in ax.texts for ax in fig.axes for t in texts) >= 3, "the top entries are labelled"
+    stems = fig.axes[0]
+    assert [line.get_visible() for line in stems.lines] == [text.get_visible() for text in stems.texts], \
+        "a stem is drawn only with its label"
+    fig.set_dpi(150)  # the resolution the report saves figures at
+    boxes = [t.get_window_extent(fig.canvas.get_renderer()) for t in stems.texts if t.get_visible()]
+    assert not [(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:] if a.overlaps(b)]
     strips = [c for ax in fig.axes for c in ax.collections if hasattr(c, "get_array") and c.get_array() is not None]
     assert any(np.ma.sum(c.get_array()) > len(events) / 2 for c in strips), "the strips count the events"
     assert left_out == 0

@@ -153,6 +153,8 @@ MAX_LABELLED_ENTRIES = 40
 MAX_LANES = 20
 #: Density strips: conflicts drawn in the small multiple (the most similar first).
 MAX_CONFLICT_ROWS = 12
+#: Density strips: rows the labels of the top entries are stacked on.
+LABEL_ROWS = 4
 FIGURE_WIDTH = 11.0
 
 
@@ -227,6 +229,10 @@ def density_figure(events: pd.DataFrame, timeline: pd.DataFrame, conflicts: pd.D
     if n_conflicts:
         _draw_conflict_panel(axes[2], conflicts.sort_values("similarity", ascending=False).head(MAX_CONFLICT_ROWS))
     fig.tight_layout()
+    labelled = stack_labels(axes[0])
+    if labelled < len(axes[0].texts):
+        axes[0].set_title(f"The {labelled} events most outlets report that fit without overlap (of the top "
+                          f"{len(axes[0].texts)}; {len(timeline):,} timeline entries)", loc="left")
     drop_overlapping_labels(fig)
     return fig, int(len(events) - len(shown))
 
@@ -259,24 +265,52 @@ def _draw_strips(ax: plt.Axes, events: pd.DataFrame, lanes: dict[str, str], name
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=9))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     plt.colorbar(mesh, ax=ax, pad=0.01, fraction=0.03).ax.tick_params(labelsize=7)
-    ax.set_title(f"Dated events per {'week' if frequency == 'W' else 'month'}, by outlet (darker: more)", loc="left")
+    ax.set_title(f"Dated events per {'week' if frequency == 'W' else 'month'}, by outlet (brighter: more)", loc="left")
 
 
 def _draw_top_labels(ax: plt.Axes, entries: pd.DataFrame, low: date, high: date) -> None:
-    """A stem per top entry at its date, labels staggered over four rows (overlaps are dropped after layout)."""
-    ax.set_ylim(0, 4.6)
+    """A stem and a label per top entry at its date, running leftwards in the last 40% of the axis (rows are
+    assigned after layout by :func:`stack_labels`)."""
+    ax.set_ylim(0, LABEL_ROWS + 0.6)
     ax.set_yticks([])
     ax.grid(False)
     ax.spines["left"].set_visible(False)
-    for k, entry in enumerate(entries.itertuples()):
+    for entry in entries.itertuples():
         day = pd.Timestamp(midpoint(entry.start_date, entry.end_date))
-        level = 0.6 + (k % 4)
-        ax.plot([day, day], [0, level], color=CONFLICT_COLOUR if entry.conflict else "#777777", linewidth=0.8)
-        ax.text(day, level + 0.05, f"{_label(entry.event)} ({entry.n_outlets} outlets)", fontsize=7, ha="left",
-                va="bottom", color=CONFLICT_COLOUR if entry.conflict else "#222222", clip_on=True)
+        colour = CONFLICT_COLOUR if entry.conflict else "#777777"
+        ax.plot([day, day], [0, 0.6], color=colour, linewidth=0.8)
+        late = day > pd.Timestamp(low) + 0.6 * (pd.Timestamp(high) - pd.Timestamp(low))
+        ax.text(day, 0.65, f"{_label(entry.event)} ({entry.n_outlets} outlets)", fontsize=7,
+                ha="right" if late else "left", va="bottom", color=CONFLICT_COLOUR if entry.conflict else "#222222",
+                clip_on=True)
     ax.set_xlim(pd.Timestamp(low), pd.Timestamp(high))
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=9))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+
+
+def stack_labels(ax: plt.Axes, gap_px: float = 6) -> int:
+    """Put each stem label (in date order) on the lowest of ``LABEL_ROWS`` rows where it overlaps no other label and
+    stays inside the axes, raising its stem to it; a label that fits nowhere is hidden with its stem. Returns how
+    many are shown."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    rows: list[list[tuple[float, float]]] = [[] for _ in range(LABEL_ROWS)]
+    shown = 0
+    for text, stem in sorted(zip(ax.texts, ax.lines), key=lambda pair: pair[1].get_xdata()[0]):
+        for row, taken in enumerate(rows):
+            level = 0.6 + row
+            text.set_y(level + 0.05)
+            box = text.get_window_extent(renderer)
+            inside = box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
+            if inside and not any(box.x0 < right + gap_px and left < box.x1 + gap_px for left, right in taken):
+                taken.append((box.x0, box.x1))
+                stem.set_ydata([0, level])
+                shown += 1
+                break
+        else:
+            text.set_visible(False)
+            stem.set_visible(False)
+    return shown
 
 
 def _draw_conflict_panel(ax: plt.Axes, conflicts: pd.DataFrame) -> None:
