@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -101,15 +102,28 @@ def repeated_sentence_terms(sentences: pd.DataFrame, articles: pd.DataFrame, min
     """(outlet, word) pairs of boilerplate: words mostly found in lines an outlet repeats in ``min_articles`` articles.
 
     Lines repeated verbatim (digits aside) across an outlet's articles are sign-ups, credits, "READ MORE" or photo
-    captions; a word is left out for that outlet when most of its sentences holding it are such lines.
+    captions; a word is left out for that outlet when most of its sentences holding it are such lines (counted as
+    sparse line x word matrices, one row per distinct line of an article).
     """
+    from sklearn.feature_extraction.text import CountVectorizer
+
     table = with_outlet(sentences[["article_id", "text"]], articles).dropna(subset=["outlet"])
     table = table.assign(key=table["text"].str.strip().str.lower().str.replace(r"\d+", "#", regex=True))
-    spread = table.groupby(["outlet", "key"])["article_id"].transform("nunique")
-    words = table.assign(word=table["key"].str.findall(r"[a-z]+"), repeated=spread >= min_articles).explode("word")
-    words = words.dropna(subset=["word"]).drop_duplicates(["article_id", "key", "word"])
-    share = words.groupby(["outlet", "word"])["repeated"].agg(["mean", "sum"])
-    return set(share[(share["mean"] > 0.5) & (share["sum"] >= min_articles)].index)
+    lines = table.drop_duplicates(["article_id", "key"])
+    repeated = (lines.groupby(["outlet", "key"])["article_id"].transform("size") >= min_articles).to_numpy()
+    vectorizer = CountVectorizer(binary=True, lowercase=False, token_pattern=r"[a-z]+")
+    try:
+        holds = vectorizer.fit_transform(lines["key"])  # line x word: whether the line holds the word
+    except ValueError:  # no line holds a word
+        return set()
+    codes, outlets = pd.factorize(lines["outlet"])
+    by_outlet = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                  shape=(len(outlets), len(codes)))
+    lines_with = (by_outlet @ holds).tocsr()  # outlet x word: its lines holding the word
+    repeated_with = (by_outlet @ sparse.diags(repeated.astype(float)) @ holds).tocoo()  # ... of them repeated
+    words = vectorizer.get_feature_names_out()
+    return {(outlets[o], words[w]) for o, w, n in zip(repeated_with.row, repeated_with.col, repeated_with.data)
+            if n >= min_articles and n > 0.5 * lines_with[o, w]}
 
 
 def first_use(sentences: pd.DataFrame, term: str) -> dict[str, object]:
@@ -136,7 +150,9 @@ def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentence
     terms = with_outlet(term_table, articles).dropna(subset=["outlet"])
     excluded = repeated_sentence_terms(sentences, articles) if sentences is not None else set()
     excluded |= {(outlet, word) for outlet in terms["outlet"].unique() for word in outlet_name_terms([outlet])}
-    terms = terms[[pair not in excluded for pair in zip(terms["outlet"], terms["term"])]]
+    dropped = pd.MultiIndex.from_tuples(sorted(excluded), names=["outlet", "term"]) if excluded else None
+    if dropped is not None:
+        terms = terms[~pd.MultiIndex.from_frame(terms[["outlet", "term"]]).isin(dropped)]
     counts = terms.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
     prior = pd.Series(background, dtype=float) if background is not None else counts.sum(axis=1)
     scored = log_odds_dirichlet(counts.astype(float), prior, prior_size).rename(columns={"group": "outlet"})
