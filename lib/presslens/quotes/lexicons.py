@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -58,6 +60,13 @@ def reporting_verbs() -> dict[str, dict[str, Any]]:
     Reporting nouns are included where no verb or phrase has the same lemma.
     """
     return {lemma: dict(entry) for lemma, entry in {**_reporting_nouns(), **_reporting_cues()}.items()}
+
+
+@lru_cache(maxsize=1)
+def cue_classes() -> Mapping[str, tuple[str, bool]]:
+    """Reporting cue lemma -> (category, evaluative), read once (a quotes-table row looks its cue up here)."""
+    return MappingProxyType({lemma: (entry["category"], bool(entry.get("evaluative", False)))
+                             for lemma, entry in reporting_verbs().items()})
 
 
 def noun_lemmas() -> frozenset[str]:

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from presslens import stats
 from presslens.quotes.extract import Attribution, extract_quotes
-from presslens.quotes.lexicons import reporting_verbs
+from presslens.quotes.lexicons import cue_classes
 from presslens.quotes.speakers import canonicalise
 
 #: Cue lemmas that are not reporting verbs ("" for none, "dash" for a dash lead-in, "colon" for a headline).
@@ -39,11 +39,11 @@ def corpus_attributions(docs: Mapping[str, Doc]) -> list[Attribution]:
 
 def attribution_row(record: Attribution) -> dict[str, object]:
     """A quotes-table row of one attribution (without its outlet, which comes from the articles)."""
-    cue = reporting_verbs().get(record.cue_lemma, {})
+    category, evaluative = cue_classes().get(record.cue_lemma, ("", False))
     return {
         "article_id": record.article_id, "quote_id": record.quote_id, "kind": record.kind,
         "content": record.content, "cue": record.cue_text, "cue_lemma": record.cue_lemma,
-        "cue_category": cue.get("category", ""), "evaluative": bool(cue.get("evaluative", False)),
+        "cue_category": category, "evaluative": evaluative,
         "speaker_mention": record.speaker_mention, "speaker": record.speaker, "speaker_id": record.speaker_id,
         "speaker_type": record.speaker_type, "speaker_category": record.speaker_category,
         "roles": "; ".join(record.roles), "resolution": record.resolution,
