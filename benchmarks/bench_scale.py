@@ -5,7 +5,8 @@ merging speakers and timelines, per-outlet statistics, rendering) is what decide
 finishes. This script annotates a small base corpus (the first N ABP articles), then writes K copies of every
 article into the store: each copy gets its own id (``<id>~<copy>``) and so its own store key, and its records are
 the original's with every id rewritten. It then times ``presslens run`` on the K×N-article corpus and reports
-the peak RSS of the run. The copies repeat the same texts, so the timeline and speaker merges see K-fold
+the peak RSS of the run, against a bare ``nlp.pipe`` of the base texts in the same run (times K: the copies
+repeat those texts). The copies repeat the same texts, so the timeline and speaker merges see K-fold
 repeated events and names: a harsher load than real coverage, not a model of it. With ``--added M`` it then adds
 the next M ABP articles (new texts) to the K×N corpus and annotates it into the store (only those M are
 annotated), against the same M annotated cold into an empty store, each in a fresh process on 2 Dask workers,
@@ -24,12 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 import pandas as pd
 
 from presslens import paths
 from presslens.annotate import with_keys
+from presslens.nlp import load_pipeline
 from presslens.store import DONE_TABLE, AnnotationStore
 from presslens.workflow import CORPUS_FRAMES, Study, _prepare_corpus, corpus_fingerprint, prepare
 
@@ -149,11 +152,20 @@ def main() -> None:
         n_base = len(study.articles)
         annotated = time.perf_counter() - started
         print(f"annotate base ({n_base} articles)      {annotated:9.1f} s", flush=True)
+        nlp = load_pipeline()
+        texts = study.articles["clean_text"].tolist()
+        list(nlp.pipe(texts[:5]))
+        started = time.perf_counter()
+        deque(nlp.pipe(texts, batch_size=32), maxlen=0)
+        bare = time.perf_counter() - started
+        print(f"bare nlp.pipe of the base           {bare:9.1f} s  (x{args.copies}: {bare * args.copies:.0f} s)",
+              flush=True)
         started = time.perf_counter()
         corpus = replicate(study, args.copies, store, folder)
         print(f"replicate x{args.copies}                   {time.perf_counter() - started:9.1f} s", flush=True)
         numbers: dict[str, object] = {"base_articles": n_base, "copies": args.copies, "articles": n_base * args.copies,
-                                      "annotate_base_s": round(annotated, 1)}
+                                      "annotate_base_s": round(annotated, 1), "bare_parse_base_s": round(bare, 1),
+                                      "bare_parse_all_copies_s": round(bare * args.copies)}
         if not args.skip_run:
             started = time.perf_counter()
             run = subprocess.run([sys.executable, "-m", "presslens", "run", "--corpus", str(corpus), "--no-progress",
@@ -165,7 +177,8 @@ def main() -> None:
                   flush=True)
             if run.returncode:
                 print(run.stderr[-4000:], file=sys.stderr)
-            numbers.update({"run_s": round(seconds, 1), "run_exit": run.returncode, "peak_child_rss_mb": round(rss)})
+            numbers.update({"run_s": round(seconds, 1), "run_exit": run.returncode, "peak_child_rss_mb": round(rss),
+                            "ratio_run_to_bare_parse": round(seconds / (bare * args.copies), 3)})
         if args.added:
             start = args.n if args.base is None else 0
             numbers.update(incremental(corpus, store, args.corpus, start, args.added, folder))
