@@ -112,6 +112,18 @@ def test_timex_error_types_fixed_on_dev_text(nlp, published, text, expected):
     assert {k: t.value for k, t in found.items()} == expected
 
 
+@pytest.mark.parametrize("published, text, phrase", [
+    ("2020-04-16", "With the stalemate, the business payroll subsidy program likely won’t get funding until next week "
+     "at the earliest.", "business payroll subsidy program won’t get funding"),
+    ("2013-09-10", "Syrian President Bashar al-Assad's forces retook the town on Saturday.",
+     "President Bashar al-Assad's forces retook town"),
+])
+def test_event_phrases_are_spelled_as_written(nlp, published, text, phrase):
+    """ABP sentences: contractions, possessives and hyphenated names keep their spelling in the event phrase."""
+    doc, found = _timexes(nlp, text, published)
+    assert [event.event_phrase for event in extract_events(doc, list(found.values()))] == [phrase]
+
+
 def _event(event_id: str, outlet: str, date: str, heads: str, entities: str, *, precision: str = "day",
            article: str | None = None, tense: str = "past", published: str = "2018-10-01", terms: str = "",
            obj: str = "", theme: str = "", sentence: str = "") -> dict:

@@ -11,7 +11,7 @@ from presslens.timeline.events import extract_events
 from presslens.timeline.timex import LEXICON_FILE, extract_timex
 
 #: Bump when timex or event extraction changes what the records hold.
-VERSION = "5"
+VERSION = "6"
 
 
 def timex_record(timex: Any) -> dict[str, Any]:

@@ -80,12 +80,27 @@ def governing_predicate(span: Span) -> Token:
     return token
 
 
-def _compact(token: Token, limit: int = 6) -> str:
-    """A short text for a subject or object: its compounds, modifiers and the head (no clauses)."""
+def _compact(token: Token, limit: int = 6) -> list[Token]:
+    """A short span for a subject or object: its compounds, modifiers and the head (no clauses), in text order."""
     keep = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat", "pobj", "prep")]
     keep = [t for t in keep if not t.is_punct and t.dep_ not in ("relcl", "acl", "appos", "advcl", "det") or t is token]
-    keep = [t for t in keep if abs(t.i - token.i) <= limit]
-    return " ".join(t.text for t in sorted(keep, key=lambda t: t.i))
+    return sorted((t for t in keep if abs(t.i - token.i) <= limit), key=lambda t: t.i)
+
+
+def written(tokens: list[Token]) -> str:
+    """Tokens as text, spaced as written: "won't", "Trump's" and "al-Assad" stay whole (a hyphen left out between
+    two kept words is put back), words apart in the text get a space."""
+    pieces = []
+    for previous, token in zip([None, *tokens], tokens):
+        if previous is not None:
+            between = token.doc[previous.i + 1:token.i] if previous.i < token.i else None
+            if between is not None and len(between) == 1 and between.text == "-" and not previous.whitespace_ \
+                    and not between[0].whitespace_:
+                pieces.append("-")
+            elif not (token.i == previous.i + 1 and not previous.whitespace_):
+                pieces.append(" ")
+        pieces.append(token.text)
+    return "".join(pieces)
 
 
 def _subject(predicate: Token) -> Token | None:
@@ -118,16 +133,15 @@ def event_phrase(predicate: Token) -> tuple[str, str, str]:
     if predicate.pos_ == "NOUN":
         parts.extend(t for t in predicate.lefts if t.dep_ in ("compound", "amod", "nmod", "poss"))
         parts.extend(t for t in predicate.rights if t.dep_ == "prep" for t in t.subtree if t.i - predicate.i <= 5)
-    subject_text = _compact(subject) if subject is not None else ""
-    object_text = " ".join(_compact(o) for o in objects)
+    subject_tokens = _compact(subject) if subject is not None else []
+    object_tokens = [t for o in objects for t in _compact(o)]
+    covered = {t.i for o in objects for t in o.subtree}
     middle = sorted({t.i: t for t in [*parts, predicate]}.values(), key=lambda t: t.i)
-    words = [subject_text] if subject_text and (subject is None or subject.i < predicate.i) else []
-    words += [t.text for t in middle if t.i <= predicate.i] + [object_text] * bool(object_text)
-    words += [t.text for t in middle if t.i > predicate.i and not any(t.i in range(o.left_edge.i, o.right_edge.i + 1) for o in objects)]
-    if subject_text and subject is not None and subject.i > predicate.i:
-        words.append(subject_text)
-    phrase = " ".join(w for w in words if w).split()
-    return " ".join(phrase[:MAX_PHRASE_TOKENS]), subject_text, object_text
+    before = subject is not None and subject.i < predicate.i
+    sequence = [*(subject_tokens if before else []), *(t for t in middle if t.i <= predicate.i), *object_tokens,
+                *(t for t in middle if t.i > predicate.i and t.i not in covered),
+                *(subject_tokens if not before else [])]
+    return written(sequence[:MAX_PHRASE_TOKENS]), written(subject_tokens), written(object_tokens)
 
 
 def participants(predicate: Token) -> list[str]:
