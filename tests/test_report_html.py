@@ -191,3 +191,13 @@ def test_row_numbers_are_hidden_and_text_columns_left_aligned() -> None:
     assert tabledisplay.shows_index(frame.set_index("outlet"))
     html = tabledisplay.interactive_html(frame)
     assert '"columnDefs": [{"className": "dt-left", "targets": [0]}]' in html
+
+
+def test_evidence_sentences_keep_a_readable_width(seed_study) -> None:
+    """Seed sentences as the evidence column: it is marked prose (kept wide); no column width is fixed."""
+    sentences = seed_study.sentences.head(20)
+    frame = pd.DataFrame({"article_id": sentences["article_id"], "evidence": sentences["text"],
+                          "start_char": sentences["start_char"]})
+    html = tabledisplay.interactive_html(frame)
+    assert '{"className": "dt-left presslens-prose", "targets": [1]}' in html
+    assert '"autoWidth": false' in html and html.startswith(tabledisplay.TABLE_CSS)

@@ -15,6 +15,7 @@ from presslens.timeline import (
     merge,
     timex_table,
 )
+from presslens.timeline.tables import readable_timeline
 
 TBAQ = paths.EVAL_DIR / "timeml" / "TBAQ-cleaned"
 needs_tbaq = pytest.mark.skipif(not TBAQ.is_dir(), reason="TimeML gold data not available")
@@ -94,6 +95,13 @@ def test_the_summit_merges_across_outlets(seed_study, seed_docs):
     for column in ("article_id", "outlet", "text", "type", "value", "start_date", "end_date", "precision", "anchor",
                    "start_char", "end_char", "sentence"):
         assert column in tables.timex.columns
+
+
+def test_the_readable_timeline_points_each_entry_at_its_evidence(seed_study, seed_docs):
+    rows = readable_timeline(build(seed_docs, seed_study.articles).timeline)
+    assert len(rows) and {"date", "event", "participants", "outlets", "evidence"} <= set(rows.columns)
+    for row in rows.itertuples():
+        assert seed_docs[row.article_id].text[int(row.start_char):int(row.end_char)].strip() in row.evidence
 
 
 def test_a_different_date_for_the_same_summit_is_a_conflict(seed_study, seed_docs):

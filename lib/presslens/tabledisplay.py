@@ -16,6 +16,11 @@ DECIMALS = 3
 PAGE_LENGTH = 10
 #: Above this many bytes of table data itables shows a sample (the full table is always in tables/*.csv).
 MAX_BYTES = 2 ** 20
+#: Text columns whose values average more characters than this are prose (evidence sentences): kept wide.
+PROSE_CHARS = 60
+#: Prose columns keep a readable width; an id without spaces wraps inside its own cell.
+TABLE_CSS = ("<style>table.dataTable td.presslens-prose{min-width:26em}"
+             "table.dataTable td{overflow-wrap:break-word}</style>")
 #: Words of column names that read better spelled out or capitalised.
 WORDS = {"ci": "CI", "id": "id", "n": "n", "pct": "%", "dct": "DCT", "rw": "rw", "mt": "mt", "f1": "F1"}
 
@@ -52,16 +57,22 @@ def shows_index(frame: pd.DataFrame) -> bool:
 def interactive_html(frame: pd.DataFrame) -> str:
     """HTML of ``frame`` as a sortable, searchable, paginated table with the DataTables code embedded.
 
-    Text columns are left-aligned (numbers stay right-aligned).
+    Text columns are left-aligned (numbers stay right-aligned), and prose columns (evidence sentences) keep a
+    readable width; DataTables does not fix column widths, so a long id widens its own column.
     """
     import itables
 
     shown, with_index = for_people(frame), shows_index(frame)
     offset = frame.index.nlevels if with_index else 0
     text = [offset + i for i, column in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame[column])]
-    left = {"columnDefs": [{"className": "dt-left", "targets": text}]} if text else {}
-    return itables.to_html_datatable(shown, connected=False, pageLength=PAGE_LENGTH, maxBytes=MAX_BYTES,
-                                     classes="display compact", style="width:100%", showIndex=with_index, **left)
+    prose = [offset + i for i, column in enumerate(frame.columns)
+             if offset + i in text and frame[column].astype(str).str.len().mean() > PROSE_CHARS]
+    columns = [{"className": "dt-left", "targets": text}] * bool(text) + \
+        [{"className": "dt-left presslens-prose", "targets": prose}] * bool(prose)
+    table = itables.to_html_datatable(shown, connected=False, pageLength=PAGE_LENGTH, maxBytes=MAX_BYTES,
+                                      classes="display compact", style="width:100%", showIndex=with_index,
+                                      autoWidth=False, **({"columnDefs": columns} if columns else {}))
+    return TABLE_CSS + table
 
 
 def styler_html(styler: "pd.io.formats.style.Styler") -> str:

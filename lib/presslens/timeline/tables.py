@@ -170,16 +170,16 @@ def context_depth(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def readable_timeline(timeline: pd.DataFrame) -> pd.DataFrame:
-    """The timeline for reading and filtering (by outlet, participant, date), one row per entry with its evidence."""
+    """The timeline for reading and filtering (by outlet, participant, date), one row per entry with its evidence
+    (start and end dates and every source stay in the timeline table)."""
     dates = [start if start == end else f"{start} – {end}"
              for start, end in zip(timeline["start_date"], timeline["end_date"])]
     return pd.DataFrame({
-        "entry": timeline["entry_id"], "date": dates, "from": timeline["start_date"], "to": timeline["end_date"],
-        "precision": timeline["precision"], "event": timeline["event"], "participants": timeline["participants"],
-        "outlets": timeline["outlets"], "n_outlets": timeline["n_outlets"], "n_articles": timeline["n_articles"],
-        "conflict": timeline["conflict"], "evidence": timeline["evidence"],
+        "entry": timeline["entry_id"], "date": dates, "precision": timeline["precision"], "event": timeline["event"],
+        "participants": timeline["participants"], "outlets": timeline["outlets"], "n_outlets": timeline["n_outlets"],
+        "n_articles": timeline["n_articles"], "conflict": timeline["conflict"], "evidence": timeline["evidence"],
         "article_id": timeline["evidence_article_id"], "start_char": timeline["evidence_start_char"],
-        "end_char": timeline["evidence_end_char"], "all_sources": timeline["sources"],
+        "end_char": timeline["evidence_end_char"],
     })
 
 
