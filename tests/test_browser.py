@@ -129,3 +129,18 @@ def test_notebook_page_shows_its_figures_and_interactive_tables(browser: object,
     saved = block.count('<img src="figures/')
     assert len(facts["images"]) == saved, f"{name}: {len(facts['images'])} images shown, {saved} figures saved"
     assert facts["dataTables"] > 0, f"{name}: no interactive table"
+
+
+def test_evidence_columns_are_wide_enough_to_read(browser: object, run_dir: Path) -> None:
+    """The timeline table's evidence sentences get a readable column (the notebook HTML fixes table layout)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto((run_dir / "html" / "04-timeline.html").as_uri(), wait_until="load")
+    page.wait_for_function(TABLES_READY, timeout=15_000)
+    widths = page.evaluate("""() => [...document.querySelectorAll('table.dataTable')].flatMap(table => {
+        const heads = [...table.querySelectorAll('thead th')].map(head => head.textContent.trim());
+        const cell = table.querySelector(`tbody tr td:nth-child(${heads.indexOf('evidence') + 1})`);
+        return heads.includes('evidence') && cell
+            ? [[getComputedStyle(table).tableLayout, cell.getBoundingClientRect().width]] : [];
+    })""")
+    page.close()
+    assert widths and all(layout == "auto" and width >= 300 for layout, width in widths), widths

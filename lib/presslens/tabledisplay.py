@@ -18,9 +18,10 @@ PAGE_LENGTH = 10
 MAX_BYTES = 2 ** 20
 #: Text columns whose values average more characters than this are prose (evidence sentences): kept wide.
 PROSE_CHARS = 60
-#: Prose columns keep a readable width; an id without spaces wraps inside its own cell.
-TABLE_CSS = ("<style>table.dataTable td.presslens-prose{min-width:26em}"
-             "table.dataTable td{overflow-wrap:break-word}</style>")
+#: Columns sized by their content (the notebook HTML fixes table layout), prose kept readable, an id without spaces
+#: wrapped inside its own cell, and a table wider than the page scrolled sideways.
+TABLE_CSS = ("<style>table.dataTable{table-layout:auto !important}table.dataTable td.presslens-prose{min-width:26em}"
+             "table.dataTable td{overflow-wrap:break-word}div.dt-container{overflow-x:auto}</style>")
 #: Words of column names that read better spelled out or capitalised.
 WORDS = {"ci": "CI", "id": "id", "n": "n", "pct": "%", "dct": "DCT", "rw": "rw", "mt": "mt", "f1": "F1"}
 
