@@ -34,7 +34,7 @@ from presslens import paths
 from presslens.annotate import with_keys
 from presslens.nlp import load_pipeline
 from presslens.store import DONE_TABLE, AnnotationStore
-from presslens.workflow import CORPUS_FRAMES, Study, _prepare_corpus, corpus_fingerprint, prepare
+from presslens.workflow import CORPUS_FRAMES, Study, corpus_fingerprint, prepare, prepare_frames
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_annotate import slice_corpus  # noqa: E402  (a sibling script, not a package)
@@ -124,13 +124,13 @@ def incremental(corpus: Path, store: AnnotationStore, source: Path, start: int, 
     articles costs a user), and once as the copies' prepared frames plus the new articles', saved in the store as
     the grown corpus, so that ``annotate`` finds every copy's key and annotates the new articles only.
     """
-    new = _prepare_corpus(slice_corpus(source, folder, start, added), None, [], "", "", False)
+    new = prepare_frames(slice_corpus(source, folder, start, added), None, [], "", "", False)
     grown = folder / f"grown-{added}.jsonl.gz"
     grown.write_bytes(corpus.read_bytes())
     write_corpus(new["articles"], grown, mode="at")
     alone = write_corpus(new["articles"], folder / f"added-{added}.jsonl.gz")
     started = time.perf_counter()
-    _prepare_corpus(grown, None, [], "", "", False)
+    prepare_frames(grown, None, [], "", "", False)
     preparing = time.perf_counter() - started
     copied = store.load_corpus(corpus_fingerprint(corpus, None, [], "", ""))
     store.save_corpus(corpus_fingerprint(grown, None, [], "", ""),

@@ -41,8 +41,7 @@ def bootstrap_ci(
         estimates = (_row_means(data, np.ones_like(data), draws) if statistic is np.mean
                      else np.array([statistic(data[row]) for row in draws]))
     else:
-        indices = list(pd.Series(range(data.size)).groupby(list(clusters)).indices.values())
-        groups = [data[idx] for idx in indices]
+        groups = [data[idx] for idx in pd.Series(range(data.size)).groupby(list(clusters)).indices.values()]
         picks = rng.integers(0, len(groups), size=(n_resamples, len(groups)))
         estimates = (_row_means(np.array([g.sum() for g in groups]), np.array([g.size for g in groups], float), picks)
                      if statistic is np.mean

@@ -86,8 +86,9 @@ class AnnotationStore:
         for path in files:
             with self.fs.open(path, "rb") as handle:
                 records = pq.read_table(handle)
-            if wanted is not None and "key" in records.column_names:  # in Arrow: pandas' isin re-hashes the keys per file
-                records = records.filter(pc.is_in(records["key"], value_set=wanted.cast(records.schema.field("key").type)))
+            if wanted is not None and "key" in records.column_names:  # in Arrow: pandas' isin re-hashes keys per file
+                key_type = records.schema.field("key").type
+                records = records.filter(pc.is_in(records["key"], value_set=wanted.cast(key_type)))
             frame = records.to_pandas()
             if len(frame):
                 frames.append(frame.assign(_batch=os.path.basename(path)[: -len(".parquet")]))

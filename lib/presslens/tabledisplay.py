@@ -18,8 +18,8 @@ PAGE_LENGTH = 10
 MAX_BYTES = 2 ** 20
 #: Text columns whose values average more characters than this are prose (evidence sentences): kept wide.
 PROSE_CHARS = 60
-#: Columns sized by their content (the notebook HTML fixes table layout), prose kept readable, an id without spaces
-#: wrapped inside its own cell, and a table wider than the page scrolled sideways.
+#: Columns sized by their content (the notebook HTML sets a fixed table layout), prose kept readable, text kept
+#: inside its cell, and a table wider than the page scrolled sideways.
 TABLE_CSS = ("<style>table.dataTable{table-layout:auto !important}table.dataTable td.presslens-prose{min-width:26em}"
              "table.dataTable td{overflow-wrap:break-word}div.dt-container{overflow-x:auto}</style>")
 #: Words of column names that read better spelled out or capitalised.

@@ -188,7 +188,7 @@ def corpus_fingerprint(corpus: Path, column_map: object, outlets: Sequence[str],
                    _bytes_digest(Path(RULES_FILE)), __version__, PIPELINE_VERSION, code])[:32]
 
 
-def _prepare_corpus(corpus: Path, column_map: object, outlets: Sequence[str], date_from: str, date_to: str,
+def prepare_frames(corpus: Path, column_map: object, outlets: Sequence[str], date_from: str, date_to: str,
                     progress: bool) -> dict[str, pd.DataFrame]:
     """Load, select, clean and de-duplicate: the corpus-level frames of a prepared corpus."""
     loaded, load_report = load_with_report(corpus, column_map=column_map)
@@ -233,7 +233,7 @@ def prepare(
     if where.has_corpus(fingerprint):
         frames = where.load_corpus(fingerprint)
     else:
-        frames = _prepare_corpus(source, column_map, chosen_outlets, date_from or "", date_to or "", progress)
+        frames = prepare_frames(source, column_map, chosen_outlets, date_from or "", date_to or "", progress)
         where.save_corpus(fingerprint, frames)
     articles = with_keys(frames["articles"], model or None)
     summary = annotate_articles(articles, where, model=model or None, scheduler=scheduler, workers=workers,

@@ -39,9 +39,8 @@ def frame_differences(article_frames: pd.DataFrame, articles: pd.DataFrame, meas
     """Each outlet against all other articles, per frame: difference of means, interval, BH-adjusted p.
 
     The test is Mann-Whitney's U on the articles' values (robust to the many zero cue shares of rare frames); the
-    interval is a 95% bootstrap interval of the difference of means, resampling articles (a side of 1,000 articles
-    or more draws its resampled means from their normal limit). Outlets (and rests)
-    with fewer than ``stats.MIN_N`` articles are not tested. ``supported``: the Benjamini-Hochberg adjusted
+    interval is a 95% bootstrap interval of the difference of means, resampling articles
+    (:func:`difference_interval`). Outlets (and rests) with fewer than ``stats.MIN_N`` articles are not tested. ``supported``: the Benjamini-Hochberg adjusted
     p-value (over every outlet and frame tested) is below ``alpha`` and the interval excludes zero.
     """
     table = with_outlet(article_frames.drop(columns="outlet", errors="ignore"), articles)
@@ -78,7 +77,8 @@ def rank_test(own: np.ndarray, rest: np.ndarray) -> float:
 
 def difference_interval(own: np.ndarray, rest: np.ndarray, rng: np.random.Generator,
                         n_resamples: int = 1000) -> tuple[float, float]:
-    """95% percentile bootstrap interval of mean(own) - mean(rest), resampling the articles of each side."""
+    """95% percentile bootstrap interval of mean(own) - mean(rest), resampling the articles of each side (a side of
+    ``stats.NORMAL_LIMIT_N`` articles or more draws its resampled means from their normal limit)."""
     differences = stats.resampled_means(own, rng, n_resamples) - stats.resampled_means(rest, rng, n_resamples)
     low, high = np.quantile(differences, [0.025, 0.975])
     return float(low), float(high)

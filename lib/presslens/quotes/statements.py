@@ -1,10 +1,9 @@
 """Same statement across outlets: group attributions by speaker identity and rapidfuzz token-set similarity.
 
-Linked attributions form groups by connected components (``scipy.sparse.csgraph``).
-
-A group is "the same statement in several outlets" (scope ``across outlets``) only when its articles come from two
-or more outlets; a statement repeated by one outlet is listed apart (scope ``within one outlet``). Every group
-lists its quote ids and article ids.
+Linked attributions form groups by connected components (``scipy.sparse.csgraph``). A group is "the same statement
+in several outlets" (scope ``across outlets``) only when its articles come from two or more outlets; a statement
+repeated by one outlet is listed apart (scope ``within one outlet``). Every group lists its quote ids and article
+ids.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) 
 
 def _speaker_links(contents: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions (first < second, in order) of every pair of one speaker's contents scoring >= threshold."""
-    distinct, which = np.unique(np.array(contents, dtype=object).astype(str), return_inverse=True)
+    distinct, which = np.unique(np.array(contents, dtype=str), return_inverse=True)
     holders = pd.Series(np.arange(len(contents))).groupby(which).agg(lambda positions: positions.to_numpy())
     firsts, seconds, scores = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]
     for start in range(0, len(distinct), BLOCK_ROWS):

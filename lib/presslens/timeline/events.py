@@ -90,15 +90,14 @@ def _compact(token: Token, limit: int = 6) -> list[Token]:
 def written(tokens: list[Token]) -> str:
     """Tokens as text, spaced as written: "won't", "Trump's" and "al-Assad" stay whole (a hyphen left out between
     two kept words is put back), words apart in the text get a space."""
-    pieces = []
-    for previous, token in zip([None, *tokens], tokens):
-        if previous is not None:
-            between = token.doc[previous.i + 1:token.i] if previous.i < token.i else None
-            if between is not None and len(between) == 1 and between.text == "-" and not previous.whitespace_ \
-                    and not between[0].whitespace_:
-                pieces.append("-")
-            elif not (token.i == previous.i + 1 and not previous.whitespace_):
-                pieces.append(" ")
+    pieces = [tokens[0].text] if tokens else []
+    for previous, token in zip(tokens, tokens[1:]):
+        joined = not previous.whitespace_
+        if token.i == previous.i + 2 and token.doc[previous.i + 1].text == "-" and joined \
+                and not token.doc[previous.i + 1].whitespace_:
+            pieces.append("-")
+        elif not (token.i == previous.i + 1 and joined):
+            pieces.append(" ")
         pieces.append(token.text)
     return "".join(pieces)
 

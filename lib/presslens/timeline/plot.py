@@ -229,11 +229,14 @@ def density_figure(events: pd.DataFrame, timeline: pd.DataFrame, conflicts: pd.D
     if n_conflicts:
         _draw_conflict_panel(axes[2], conflicts.sort_values("similarity", ascending=False).head(MAX_CONFLICT_ROWS))
     fig.tight_layout()
-    labelled = stack_labels(axes[0])
+    stack_labels(axes[0])
+    drop_overlapping_labels(fig)
+    for text, stem in zip(axes[0].texts, axes[0].lines):  # a stem only with its label
+        stem.set_visible(text.get_visible())
+    labelled = sum(text.get_visible() for text in axes[0].texts)
     if labelled < len(axes[0].texts):
         axes[0].set_title(f"The {labelled} events most outlets report that fit without overlap (of the top "
                           f"{len(axes[0].texts)}; {len(timeline):,} timeline entries)", loc="left")
-    drop_overlapping_labels(fig)
     return fig, int(len(events) - len(shown))
 
 
@@ -288,14 +291,12 @@ def _draw_top_labels(ax: plt.Axes, entries: pd.DataFrame, low: date, high: date)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
 
 
-def stack_labels(ax: plt.Axes, gap_px: float = 6) -> int:
+def stack_labels(ax: plt.Axes, gap_px: float = 6) -> None:
     """Put each stem label (in date order) on the lowest of ``LABEL_ROWS`` rows where it overlaps no other label and
-    stays inside the axes, raising its stem to it; a label that fits nowhere is hidden with its stem. Returns how
-    many are shown."""
+    stays inside the axes, raising its stem to it; a label that fits nowhere is hidden with its stem."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     rows: list[list[tuple[float, float]]] = [[] for _ in range(LABEL_ROWS)]
-    shown = 0
     for text, stem in sorted(zip(ax.texts, ax.lines), key=lambda pair: pair[1].get_xdata()[0]):
         for row, taken in enumerate(rows):
             level = 0.6 + row
@@ -305,12 +306,10 @@ def stack_labels(ax: plt.Axes, gap_px: float = 6) -> int:
             if inside and not any(box.x0 < right + gap_px and left < box.x1 + gap_px for left, right in taken):
                 taken.append((box.x0, box.x1))
                 stem.set_ydata([0, level])
-                shown += 1
                 break
         else:
             text.set_visible(False)
             stem.set_visible(False)
-    return shown
 
 
 def _draw_conflict_panel(ax: plt.Axes, conflicts: pd.DataFrame) -> None:
