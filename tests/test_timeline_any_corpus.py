@@ -224,6 +224,15 @@ def test_a_past_event_dated_after_publication_is_flagged():
     assert flags.to_dict() == {"a": True, "b": False, "c": False}
 
 
+def test_merged_mentions_a_day_apart_give_an_entry_that_ends_after_it_starts():
+    """Reports dated Sunday and Monday merge within the tolerance; the entry spans both days, not an empty interval."""
+    events = pd.DataFrame([_event("a:e1", "Outlet A", "2017-02-12", "resign", "Michael Flynn", theme="Michael Flynn"),
+                           _event("b:e1", "Outlet B", "2017-02-13", "resign", "Michael Flynn", theme="Michael Flynn")])
+    timeline = build_from_tables(pd.DataFrame(), events).timeline
+    assert len(timeline) == 1
+    assert (timeline.iloc[0]["start_date"], timeline.iloc[0]["end_date"]) == ("2017-02-12", "2017-02-13")
+
+
 def test_the_fitted_merge_rules_are_recorded_and_read():
     record = json.loads(merge.FITTED_RULES.read_text(encoding="utf-8"))
     assert record["merge_pairwise"]["f1"] >= 0.40

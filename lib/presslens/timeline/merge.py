@@ -418,7 +418,8 @@ def find_conflicts(work: pd.DataFrame, pairs: pd.DataFrame, rules: MergeRules = 
 
 # --------------------------------------------------------------------------------------------- timeline
 def timeline(events: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
-    """One row per timeline entry: the narrowest common dates, a representative event, and its sources."""
+    """One row per timeline entry: the narrowest common dates (:func:`common_dates`), a representative event, and its
+    sources."""
     conflicted = set(conflicts["entry_id_a"]) | set(conflicts["entry_id_b"]) if len(conflicts) else set()
     columns = ["entry_id", "start_date", "end_date", "value", "precision", "event_phrase", "predicate_lemma",
                "entities", "article_id", "outlet", "start_char", "end_char", "sentence"]
@@ -431,9 +432,10 @@ def timeline(events: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
     for entry in sorted(members):
         part = members[entry]
         lead = part[0]
+        start, end = common_dates(part)
         rows.append({
-            "entry_id": entry, "start_date": max(r["start_date"] for r in part),
-            "end_date": min(r["end_date"] for r in part), "value": lead["value"], "precision": lead["precision"],
+            "entry_id": entry, "start_date": start, "end_date": end, "value": lead["value"],
+            "precision": lead["precision"],
             "event": lead["event_phrase"], "predicate": lead["predicate_lemma"],
             "participants": "; ".join(dict.fromkeys(n for r in part for n in _as_list(r["entities"]))),
             "n_mentions": len(part), "n_articles": len({r["article_id"] for r in part}),
@@ -443,6 +445,15 @@ def timeline(events: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
             "evidence_start_char": lead["start_char"], "evidence_end_char": lead["end_char"],
         })
     return pd.DataFrame(rows)
+
+
+def common_dates(part: list[dict]) -> tuple[str, str]:
+    """The dates an entry's mentions share; when mentions merged within the date tolerance do not overlap ("Sunday"
+    and "Monday"), the days they span."""
+    start, end = max(r["start_date"] for r in part), min(r["end_date"] for r in part)
+    if start <= end:
+        return start, end
+    return min(r["start_date"] for r in part), max(r["end_date"] for r in part)
 
 
 def midpoint(start: str, end: str) -> date:
