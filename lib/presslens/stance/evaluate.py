@@ -229,9 +229,9 @@ thresholds of the `textblob` and `sentence` methods).
 {rows}
 
 ## Limits
-NewsMTSC targets are persons in US news; presslens applies the model to countries and organisations in
-(often translated) post-Soviet coverage, where it is checked only against the small hand-checked set in
-`tests/data/stance_seed.csv`. The dev numbers were also used for tuning, so they are optimistic.
+NewsMTSC targets are persons in US news; presslens applies the model to every actor of whatever corpus a user
+brings (countries and organisations too, often in other outlets' or translated English), where its mention-level
+labels are checked only against the small hand-checked set in `tests/data/stance_seed.csv`. The dev numbers were also used for tuning, so they are optimistic.
 """
 
 
