@@ -192,3 +192,19 @@ def test_recorded_settings_weigh_real_mentions_by_their_sentence(syria):
     assert (both["stance"] >= both["stance_flat"]).all() and (both["stance"] > both["stance_flat"] + 0.01).any()
     assad = both[both["actor"].str.contains("Assad") & (both["voice"] == "all")]
     assert assad["article_id"].nunique() == 8
+
+
+def test_a_group_and_its_plural_are_one_actor_whichever_is_commoner(nlp):
+    """Real ABP sentences: "Republicans" (plural, twice) and "Republican" (once) name one group, the commoner form;
+    the singular used to keep an actor of its own when the plural was the commoner."""
+    texts = ["In addition to his inability to work with Republicans in Congress, he has a job approval rating that "
+             "averages about 45 percent.",
+             "But that effort was a failure; Republicans ended up losing seats in the midterm elections.",
+             "But even if the Republican governor wanted to try for a bailout, he wouldn’t find anyone in Washington "
+             "eager to oblige him."]
+    docs = parse_texts(texts, nlp)
+    rows = [{**m.as_dict(), "article_id": f"abp-{i}"} for i, doc in enumerate(docs)
+            for m in find_actor_mentions(doc, TargetSet(()), [])]
+    groups = canonical_actors(pd.DataFrame(rows)).query("label == 'NORP'")
+    assert set(groups["text"]) == {"Republicans", "Republican"}
+    assert set(groups["actor"]) == {"Republicans"}

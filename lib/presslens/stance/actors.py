@@ -181,10 +181,12 @@ def _organisation_names(rows: pd.DataFrame) -> dict[str, str]:
 
 
 def _plural_names(rows: pd.DataFrame) -> dict[str, str]:
-    """A group's plural and singular ("Muslims", "Muslim") -> the commoner of the two."""
+    """A group's plural and singular ("Muslims", "Muslim"), each -> the commoner of the two."""
     counts = Counter(rows.loc[rows["label"] == "NORP", "target"])
-    return {key: max((key, key[:-1]), key=lambda k: (counts[k], k))
-            for key in counts if key.endswith("s") and key[:-1] in counts}
+    names = {}
+    for plural in (key for key in counts if key.endswith("s") and key[:-1] in counts):
+        names[plural] = names[plural[:-1]] = max((plural, plural[:-1]), key=lambda k: (counts[k], k))
+    return names
 
 
 def _kind(label: str, alias_kind: str) -> str:
