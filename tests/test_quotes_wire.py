@@ -212,3 +212,42 @@ def test_speaker_matching_of_the_sample_scorer() -> None:
     assert speaker_matches("the ministry", "Ministry")
     assert not speaker_matches("Donald Trump", "Ivanka Trump")
     assert not speaker_matches("", "Ivanka Trump")
+
+
+# ---------------------------------------------------------------------------------------- per-outlet shares
+def test_quote_shares_take_articles_as_the_unit(slices) -> None:
+    """Repeating every attribution of every article leaves the interval as it is (articles are resampled); a
+    Wilson interval over attributions would narrow. An outlet with one article has no interval."""
+    from presslens.quotes import evaluative_share
+
+    quotes = slices["abp"][1]
+    table = evaluative_share(quotes).set_index("outlet")
+    repeated = evaluative_share(pd.concat([quotes] * 5, ignore_index=True)).set_index("outlet")
+    assert (repeated["n"] == 5 * table["n"]).all() and (repeated["n_articles"] == table["n_articles"]).all()
+    pd.testing.assert_frame_equal(repeated[["share", "ci_low", "ci_high"]], table[["share", "ci_low", "ci_high"]])
+    single = table[table["n_articles"] == 1]
+    several = table[table["n_articles"] >= 2]
+    assert len(single) and single["ci_low"].isna().all() and single["small_n"].all()
+    assert len(several) and ((several["ci_low"] <= several["share"]) & (several["share"] <= several["ci_high"])).all()
+
+
+def test_outlet_figures_draw_the_outlets_with_most_articles(slices, monkeypatch) -> None:
+    import matplotlib.pyplot as plt
+
+    from presslens import plotting
+    from presslens.quotes import evaluative_share, share_by_outlet
+    from presslens.quotes.plots import plot_evaluative_share, plot_kinds, plot_voices
+
+    monkeypatch.setattr(plotting, "MAX_OUTLETS", 4)
+    quotes = slices["abp"][1]
+    sizes = quotes.groupby("outlet")["article_id"].nunique()
+    assert len(sizes) > 4
+    largest = sorted(sizes.index, key=lambda outlet: (-sizes[outlet], outlet))[:4]
+    for draw, table in ((plot_voices, share_by_outlet(quotes, "speaker_category")),
+                        (plot_kinds, share_by_outlet(quotes, "kind")), (plot_evaluative_share, evaluative_share(quotes))):
+        fig, ax = plt.subplots()
+        draw(ax, table)
+        labels = [label.get_text() for label in ax.get_yticklabels()]
+        assert sorted(label.rsplit(" (", 1)[0] for label in labels) == sorted(largest), draw.__name__
+        assert f"the 4 of {len(sizes)} outlets with the most articles" in ax.get_title()
+        plt.close(fig)

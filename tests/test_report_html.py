@@ -116,7 +116,22 @@ def test_findings_state_only_differences_the_interval_test_supports() -> None:
     found = findings.differences(profile, ["frame"], "share", "n_sentences", "n_articles", "framed {}", "x.html")
     assert [line.text.split(": ")[1].split(" (")[0] for line in found["A"]] == ["higher than B"]
     assert "C" not in found and "D" not in found  # C has too few articles, D's interval overlaps both
-    assert found["B"][0].n == "40 vs 40" and found["B"][0].interval == "[0.10, 0.30] vs [0.50, 0.70]"
+    assert found["B"][0].n == "6 vs 6 articles (40 vs 40 attributions)"
+    assert found["B"][0].interval == "[0.10, 0.30] vs [0.50, 0.70]"
+
+
+def test_findings_page_lists_comparable_outlets_first_and_folds_the_rest(tmp_path: Path) -> None:
+    """Outlets named as in a bench slice; the one with fewer than MIN_N articles is folded, not dropped."""
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"outlet": ["Reuters", "Vox", "Slate"], "articles": [3, 40, 12]}).to_csv(
+        tables / "corpus_outlets.csv", index=False)
+    page = findings.write_findings(tmp_path).read_text(encoding="utf-8")
+    contents = page[page.index('<table class="contents">'):page.index("</table>")]
+    assert contents.index("Vox") < contents.index("Slate") and "Reuters" not in contents
+    folded = page[page.index('<section class="outlet" id="outlet-1">'):]
+    assert folded.index("<details>") < folded.index("Reuters") < folded.index("</details>")
+    assert page.count('<section class="outlet"') == 3 and "Description only (1)" in page
 
 
 def test_intervals_contain_their_estimate() -> None:

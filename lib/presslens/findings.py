@@ -28,7 +28,8 @@ TEST_RULE = ("A difference is stated only when a test over articles supports it:
              "other outlets (Mann-Whitney U, and a bootstrap interval of the difference that excludes 0); stance, each "
              "pair of outlets (permutation test, Welch's t-test from 30 articles on each side); both with "
              f"Benjamini-Hochberg adjusted p < {ALPHA}. For evaluative reporting verbs, two outlets differ when "
-             f"both 95% intervals rest on at least {stats.MIN_N} articles and do not overlap. Everything else is "
+             f"both 95% intervals (articles resampled) rest on at least {stats.MIN_N} articles and do not overlap. "
+             "Everything else is "
              "description.")
 
 
@@ -48,6 +49,7 @@ class OutletSection:
 
     outlet: str
     articles: int
+    anchor: int
     findings: list[Line] = field(default_factory=list)
     frames: list[Line] = field(default_factory=list)
     stance: list[Line] = field(default_factory=list)
@@ -95,13 +97,21 @@ def differences(table: pd.DataFrame, by: list[str], value: str, n_column: str, a
                 subject = describe.format(*(keys if isinstance(keys, tuple) else (keys,)))
                 text = (f"{subject}: higher than {low['outlet']} ({high[value]:.2f} against {low[value]:.2f})")
                 found.setdefault(high["outlet"], []).append(Line(
-                    text, f"{int(high[n_column])} vs {int(low[n_column])}",
+                    text, _pair_n(high, low, n_column, articles_column),
                     f"{interval(high['ci_low'], high['ci_high'])} vs {interval(low['ci_low'], low['ci_high'])}", link))
                 found.setdefault(low["outlet"], []).append(Line(
                     f"{subject}: lower than {high['outlet']} ({low[value]:.2f} against {high[value]:.2f})",
-                    f"{int(low[n_column])} vs {int(high[n_column])}",
+                    _pair_n(low, high, n_column, articles_column),
                     f"{interval(low['ci_low'], low['ci_high'])} vs {interval(high['ci_low'], high['ci_high'])}", link))
     return found
+
+
+def _pair_n(first: pd.Series, second: pd.Series, n_column: str, articles_column: str | None) -> str:
+    """The n of two compared rows: their articles (the unit) and what was counted in them."""
+    counted = f"{int(first[n_column])} vs {int(second[n_column])}"
+    if articles_column is None:
+        return counted
+    return f"{int(first[articles_column])} vs {int(second[articles_column])} articles ({counted} attributions)"
 
 
 def frame_measure(profile: pd.DataFrame) -> str:
@@ -168,12 +178,18 @@ def voice_lines(top: pd.DataFrame, voices: pd.DataFrame, kinds: pd.DataFrame, ou
         mine = voices[(voices["outlet"] == outlet) & (voices["count"] > 0)].sort_values("share", ascending=False)
         for row in mine.head(1).itertuples():
             lines.append(Line(f"largest speaker category: {row.speaker_category}, {row.share:.0%} of attributions",
-                              f"{row.n} attributions", interval(row.ci_low, row.ci_high), "html/03-quotes.html"))
+                              _sizes(row), interval(row.ci_low, row.ci_high), "html/03-quotes.html"))
     if not kinds.empty:
         for row in kinds[kinds["outlet"] == outlet].sort_values("kind").itertuples():
-            lines.append(Line(f"{row.kind} quotes: {row.share:.0%} of attributions", f"{row.n} attributions",
+            lines.append(Line(f"{row.kind} quotes: {row.share:.0%} of attributions", _sizes(row),
                               interval(row.ci_low, row.ci_high), "html/03-quotes.html"))
     return lines
+
+
+def _sizes(row: object) -> str:
+    """A quotes-table row's n: its articles (when recorded) and attributions."""
+    articles = getattr(row, "n_articles", None)
+    return f"{row.n} attributions" if articles is None else f"{articles} article(s), {row.n} attributions"
 
 
 def conflict_lines(conflicts: pd.DataFrame, outlet: str) -> list[Line]:
@@ -214,11 +230,11 @@ def outlet_sections(run_dir: Path) -> list[OutletSection]:
              "conflicts": "No conflicting dates involving this outlet."}
     empty |= {name: "Not available: this analysis did not run in this report." for name, done in ran.items()
               if not done and name in empty}
-    return [OutletSection(row.outlet, int(row.articles), found.get(row.outlet, []),
+    return [OutletSection(row.outlet, int(row.articles), anchor, found.get(row.outlet, []),
                           frame_lines(profile, row.outlet) if not profile.empty else [],
                           stance_lines(stance, row.outlet) if not stance.empty else [],
                           voice_lines(top, voices, kinds, row.outlet), conflict_lines(conflicts, row.outlet), empty)
-            for row in outlets.itertuples()]
+            for anchor, row in enumerate(outlets.itertuples(), start=1)]
 
 
 def corpus_caveats(run_dir: Path) -> list[str]:
@@ -241,7 +257,7 @@ def write_findings(run_dir: Path) -> Path:
     template = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"), autoescape=True)
     sections = outlet_sections(run_dir)
     page = template.render(run=run_dir.name, sections=sections, caveats=corpus_caveats(run_dir), rule=TEST_RULE,
-                           n_findings=sum(len(s.findings) for s in sections))
+                           n_findings=sum(len(s.findings) for s in sections), min_n=stats.MIN_N)
     target = run_dir / "findings.html"
     target.write_text(page, encoding="utf-8")
     return target

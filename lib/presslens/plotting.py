@@ -78,6 +78,22 @@ def show(fig: plt.Figure) -> None:
     plt.close(fig)
 
 
+#: Per-outlet figures draw at most this many outlets, those with the most articles; their tables hold every outlet.
+MAX_OUTLETS = 20
+
+
+def largest_outlets(articles_per_outlet: pd.Series, limit: int | None = None) -> list[str]:
+    """The ``limit`` (default ``MAX_OUTLETS``) outlets with the most articles (ties by name), from a Series of
+    articles per outlet."""
+    ranked = sorted(articles_per_outlet.index, key=lambda outlet: (-articles_per_outlet[outlet], outlet))
+    return ranked[:MAX_OUTLETS if limit is None else limit]
+
+
+def outlets_shown(shown: int, total: int) -> str:
+    """A title's note on which outlets a figure draws: "" when all, else how many of them and which."""
+    return "" if shown >= total else f"\nthe {shown} of {total} outlets with the most articles; every outlet is in the table"
+
+
 def outlet_colours(outlets: Sequence[str]) -> dict[str, str]:
     """A stable colour per outlet, in sorted order of the outlet names."""
     return {outlet: PALETTE[i % len(PALETTE)] for i, outlet in enumerate(sorted(outlets))}

@@ -1,4 +1,4 @@
-"""Uncertainty for per-outlet comparisons: bootstrap and Wilson intervals, and the small-n rule."""
+"""Uncertainty for per-outlet comparisons: bootstrap (over articles) and Wilson intervals, and the small-n rule."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def bootstrap_ci(
     seed: int = SEED,
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of ``statistic``, widened to contain its estimate; resamples whole clusters
-    (e.g. articles) when given."""
+    (e.g. articles) when given, and is undefined (nan) with fewer than two of them."""
     data = np.asarray(values, dtype=float)
     if data.size < 2:
         return (float("nan"), float("nan"))
@@ -42,6 +42,8 @@ def bootstrap_ci(
                      else np.array([statistic(data[row]) for row in draws]))
     else:
         groups = [data[idx] for idx in pd.Series(range(data.size)).groupby(list(clusters)).indices.values()]
+        if len(groups) < 2:
+            return (float("nan"), float("nan"))
         picks = rng.integers(0, len(groups), size=(n_resamples, len(groups)))
         estimates = (_row_means(np.array([g.sum() for g in groups]), np.array([g.size for g in groups], float), picks)
                      if statistic is np.mean
@@ -83,15 +85,25 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return (float(min(share, max(0.0, centre - half))), float(max(share, min(1.0, centre + half))))
 
 
-def share_table(frame: pd.DataFrame, by: str, flag: str) -> pd.DataFrame:
-    """Per group: n, count and share of rows where ``flag`` is true, a Wilson interval and the small-n flag."""
+def share_table(frame: pd.DataFrame, by: str, flag: str, cluster: str | None = None) -> pd.DataFrame:
+    """Per group: n, count and share of rows where ``flag`` is true, a 95% interval and the small-n flag.
+
+    With ``cluster`` (e.g. ``article_id``) the interval is a bootstrap over clusters, so that rows of one article
+    count as one unit, ``n_articles`` is their number and small n means too few of them; else a Wilson interval.
+    """
     rows = []
     for group, part in frame.groupby(by, sort=True):
         n, k = len(part), int(part[flag].sum())
-        low, high = wilson_interval(k, n)
-        rows.append({by: group, "n": n, "count": k, "share": k / n if n else float("nan"),
-                     "ci_low": low, "ci_high": high, "small_n": too_small(n)})
-    return pd.DataFrame(rows)
+        row = {by: group, "n": n, "count": k, "share": k / n if n else float("nan")}
+        if cluster is None:
+            low, high = wilson_interval(k, n)
+            rows.append({**row, "ci_low": low, "ci_high": high, "small_n": too_small(n)})
+            continue
+        units = part[cluster].nunique()
+        low, high = bootstrap_ci(part[flag].to_numpy(dtype=float), clusters=part[cluster].tolist())
+        rows.append({**row, "ci_low": low, "ci_high": high, "small_n": too_small(units), "n_articles": units})
+    columns = [by, "n", "count", "share", "ci_low", "ci_high", "small_n"] + (["n_articles"] if cluster else [])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def mean_table(frame: pd.DataFrame, by: Sequence[str], value: str, cluster: str | None = None) -> pd.DataFrame:

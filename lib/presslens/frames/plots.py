@@ -18,28 +18,23 @@ def short_name(frame: str) -> str:
     return SHORT_NAMES.get(frame, frame.replace("_and_", " & ").replace("_", " "))
 
 
-def largest_outlets(profile: pd.DataFrame, limit: int) -> list[str]:
-    """The ``limit`` outlets with the most articles (ties: by name)."""
-    sizes = profile.groupby("outlet")["n_articles"].first()
-    return sorted(sizes.index, key=lambda outlet: (-sizes[outlet], outlet))[:limit]
-
-
 def plot_profile(ax: plt.Axes, profile: pd.DataFrame, measure: str = "classifier_probability",
-                 max_outlets: int = 20) -> None:
+                 max_outlets: int | None = None) -> None:
     """Heatmap of outlet x frame: mean over articles of ``measure``, each cell labelled with its interval."""
     frames = frame_names()
-    shown = profile[profile["outlet"].isin(largest_outlets(profile, max_outlets))]
+    sizes = profile.groupby("outlet")["n_articles"].first()
+    shown = profile[profile["outlet"].isin(plotting.largest_outlets(sizes, max_outlets))]
     means = shown.pivot(index="outlet", columns="frame", values=measure)[frames]
     low = shown.pivot(index="outlet", columns="frame", values=f"{measure}_ci_low")[frames]
     high = shown.pivot(index="outlet", columns="frame", values=f"{measure}_ci_high")[frames]
     interval = ("\n[" + low.round(2).astype(str) + "–" + high.round(2).astype(str) + "]").where(low.notna(), "")
     labels = means.round(2).astype(str) + interval
-    sizes = shown.groupby("outlet")["n_articles"].first()
     means.index = labels.index = [f"{outlet} (n={sizes[outlet]})" for outlet in means.index]
     means.columns = labels.columns = [short_name(f) for f in frames]
     words = "mean classifier probability" if measure == "classifier_probability" else "mean share of cue sentences"
     plotting.heatmap(ax, means, labels=labels, cmap="YlGnBu", vmin=0, vmax=1.0, colorbar_label=words)
-    ax.set_title(f"Frames per outlet: {words} over articles [95% bootstrap interval over articles]")
+    ax.set_title(f"Frames per outlet: {words} over articles [95% bootstrap interval over articles]"
+                 + plotting.outlets_shown(means.shape[0], len(sizes)))
 
 
 def distinctive_terms_grid(terms: pd.DataFrame, top_terms: int) -> tuple[int, int, tuple[float, float]]:

@@ -129,15 +129,17 @@ def _mode(counts: Counter) -> str:
 
 
 def share_by_outlet(quotes: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per outlet and value of ``column``: count, n, share, Wilson interval and small-n flag (long format)."""
+    """Per outlet and value of ``column``: count, n attributions, share, its interval over the outlet's articles
+    (bootstrap), n articles and small-n flag (long format)."""
     frames = []
     for value in sorted(quotes[column].astype(str).unique()):
         flagged = quotes.assign(_flag=quotes[column].astype(str) == value)
-        table = stats.share_table(flagged, "outlet", "_flag")
+        table = stats.share_table(flagged, "outlet", "_flag", cluster="article_id")
         table.insert(1, column, value)
         frames.append(table)
     if not frames:
-        return pd.DataFrame(columns=["outlet", column, "n", "count", "share", "ci_low", "ci_high", "small_n"])
+        return pd.DataFrame(columns=["outlet", column, "n", "count", "share", "ci_low", "ci_high", "small_n",
+                                     "n_articles"])
     return pd.concat(frames, ignore_index=True).sort_values(["outlet", column]).reset_index(drop=True)
 
 
@@ -158,15 +160,12 @@ def reporting_verbs_by_outlet(quotes: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluative_share(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet: share of verb-framed attributions whose verb is evaluative, Wilson interval, n articles.
+    """Per outlet: share of verb-framed attributions whose verb is evaluative, its interval over articles, n articles.
 
-    ``small_n`` is set when either the attributions or the articles behind them are too few.
+    Articles are the unit: the interval resamples the outlet's articles, and ``small_n`` means too few of them.
     """
     with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)].astype({"evaluative": bool})
-    table = stats.share_table(with_verb, "outlet", "evaluative")
-    table["n_articles"] = table["outlet"].map(with_verb.groupby("outlet")["article_id"].nunique())
-    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
-    return table
+    return stats.share_table(with_verb, "outlet", "evaluative", cluster="article_id")
 
 
 def statements_side_by_side(statements: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
@@ -184,12 +183,10 @@ def statements_side_by_side(statements: pd.DataFrame, quotes: pd.DataFrame) -> p
 
 
 def unknown_category_share(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet: share of attributed quotes (with a speaker) whose speaker category is "unknown", Wilson interval."""
+    """Per outlet: share of attributed quotes (with a speaker) whose speaker category is "unknown", with its
+    interval over the outlet's articles."""
     attributed = quotes[quotes["speaker"] != ""].assign(unknown=lambda frame: frame["speaker_category"] == "unknown")
-    table = stats.share_table(attributed, "outlet", "unknown")
-    table["n_articles"] = table["outlet"].map(attributed.groupby("outlet")["article_id"].nunique())
-    table["small_n"] = table["small_n"] | table["n_articles"].map(stats.too_small)
-    return table
+    return stats.share_table(attributed, "outlet", "unknown", cluster="article_id")
 
 
 def merge_evidence(quotes: pd.DataFrame) -> pd.DataFrame:

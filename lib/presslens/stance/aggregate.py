@@ -339,12 +339,15 @@ def with_quote_speakers(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.Data
                            speaker=[speaker_of[k] if flag else "" for k, flag in zip(keys, quoted)])
 
 
-def article_heatmap_frames(table: pd.DataFrame, voice: str, actors: Sequence[str] | None = None
-                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Outlet × actor mean article stance and cell labels ("mean / [low, high] / n articles", * for small n)."""
+def article_heatmap_frames(table: pd.DataFrame, voice: str, actors: Sequence[str] | None = None,
+                           outlets: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outlet × actor mean article stance and cell labels ("mean / [low, high] / n articles", * for small n), of
+    the given actors and outlets (default: all)."""
     part = table[table["voice"] == voice]
     if actors is not None:
         part = part[part["actor"].isin(actors)]
+    if outlets is not None:
+        part = part[part["outlet"].isin(outlets)]
     values = part.pivot(index="outlet", columns="actor", values="mean")
     labels = part.assign(label=[_article_label(row) for row in part.itertuples()]).pivot(
         index="outlet", columns="actor", values="label")

@@ -133,9 +133,11 @@ def _label_entries(ax: plt.Axes, shown: pd.DataFrame, timeline: pd.DataFrame, la
 
 
 def draw_context_depth(ax: plt.Axes, events: pd.DataFrame) -> None:
-    """Per outlet, every dated event's distance before publication (years), with the median marked."""
+    """Per outlet (those with the most articles), every dated event's distance before publication (years), with
+    the median marked."""
     dated = events.dropna(subset=["days_before_publication"])
-    outlets = sorted(dated["outlet"].unique())
+    sizes = dated.groupby("outlet")["article_id"].nunique()
+    outlets = sorted(plotting.largest_outlets(sizes))
     colours = plotting.outlet_colours(outlets)
     for i, outlet in enumerate(outlets):
         years = dated.loc[dated["outlet"] == outlet, "days_before_publication"] / 365.25
@@ -144,6 +146,7 @@ def draw_context_depth(ax: plt.Axes, events: pd.DataFrame) -> None:
     ax.set_yticks(range(len(outlets)), outlets)
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_xlabel("years before publication (black bar: median; negative: after publication)")
+    ax.set_title("How far back each outlet reaches" + plotting.outlets_shown(len(outlets), len(sizes)))
 
 
 # ------------------------------------------------------------------------------------ any corpus size
