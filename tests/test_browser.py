@@ -30,6 +30,8 @@ INSPECT = """() => ({
                  .filter(el => el.offsetParent !== null).length,
   itables: document.querySelectorAll('table[id^="itables_"]').length,
   dataTables: document.querySelectorAll('table.dataTable').length,
+  reprs: [...document.querySelectorAll('[data-mime-type="text/plain"]')].map(el => el.innerText.trim())
+           .filter(text => /^(PosixPath\(|<Figure|<matplotlib|<Axes)/.test(text)).length,
 })"""
 TABLES_READY = """() => document.querySelectorAll('table[id^="itables_"]').length
                     === document.querySelectorAll('table.dataTable').length"""
@@ -97,6 +99,7 @@ def assert_clean(facts: dict, page_path: str) -> None:
     assert not broken, f"{page_path}: images that did not decode: {broken[:3]}"
     assert facts["stderr"] == 0, f"{page_path}: {facts['stderr']} stderr blocks"
     assert facts["parameters"] == 0 and facts["visibleCode"] == 0, f"{page_path}: parameters or code visible"
+    assert facts["reprs"] == 0, f"{page_path}: {facts['reprs']} Python object reprs shown (a cell's stray last value)"
     assert facts["itables"] == facts["dataTables"], f"{page_path}: tables left uninitialised"
     assert facts["search_works"] in (None, True), f"{page_path}: tables do not sort or search"
 
