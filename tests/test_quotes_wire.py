@@ -251,3 +251,17 @@ def test_outlet_figures_draw_the_outlets_with_most_articles(slices, monkeypatch)
         assert sorted(label.rsplit(" (", 1)[0] for label in labels) == sorted(largest), draw.__name__
         assert f"the 4 of {len(sizes)} outlets with the most articles" in ax.get_title()
         plt.close(fig)
+
+
+def test_merge_evidence_reads_in_the_report_and_keeps_everything_in_the_csv(slices) -> None:
+    """A speaker of many articles shows its first ids and how many more; nothing is lost from the full table."""
+    from presslens.quotes.tables import merge_evidence, readable_merges
+
+    merges = merge_evidence(slices["abp"][1])
+    shown = readable_merges(merges, limit=2)
+    many = merges["n_articles"] > 2
+    assert many.any()
+    for full, short, n in zip(merges["article_ids"], shown["article_ids"], merges["n_articles"]):
+        ids = full.split("; ")
+        assert len(ids) == n
+        assert short == ("; ".join(ids) if n <= 2 else "; ".join(ids[:2]) + f"; … and {n - 2} more")

@@ -189,6 +189,20 @@ def unknown_category_share(quotes: pd.DataFrame) -> pd.DataFrame:
     return stats.share_table(attributed, "outlet", "unknown", cluster="article_id")
 
 
+def first_items(text: str, separator: str, limit: int) -> str:
+    """The first ``limit`` items of a joined list, and how many more there are ("a; b; … and 12 more")."""
+    items = text.split(separator) if text else []
+    rest = len(items) - limit
+    return separator.join(items[:limit]) + (f"{separator}… and {rest} more" if rest > 0 else "")
+
+
+def readable_merges(merges: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
+    """The merge evidence to read in the report: each speaker's first ``limit`` reasons and article ids (the
+    CSV keeps every one; a speaker of a 10k corpus can have thousands)."""
+    return merges.assign(reasons=[first_items(text, " | ", limit) for text in merges["reasons"]],
+                         article_ids=[first_items(text, "; ", limit) for text in merges["article_ids"]])
+
+
 def merge_evidence(quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per speaker reached under two or more surface forms: the forms, why they were joined, where."""
     columns = ["speaker", "speaker_id", "forms", "n_forms", "reasons", "n_articles", "n_outlets", "article_ids"]
