@@ -33,7 +33,7 @@ import pandas as pd
 from presslens import paths
 from presslens.annotate import with_keys
 from presslens.nlp import load_pipeline
-from presslens.store import DONE_TABLE, AnnotationStore
+from presslens.store import CORPORA, DONE_TABLE, AnnotationStore
 from presslens.workflow import CORPUS_FRAMES, Study, corpus_fingerprint, prepare, prepare_frames
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -89,7 +89,7 @@ def replicate(study: Study, copies: int, store: AnnotationStore, folder: Path) -
     corpus = write_corpus(copied["articles"], folder / f"copies-{copies}.jsonl.gz")
     keyed = with_keys(copied["articles"].drop(columns=["key"], errors="ignore"))
     key_of = dict(zip(keyed["id"], keyed["key"]))
-    store.save_corpus(corpus_fingerprint(corpus, None, [], "", ""), {**copied, "articles": keyed})
+    store.save_frames(CORPORA, corpus_fingerprint(corpus, None, [], "", ""), {**copied, "articles": keyed})
     for c in range(1, copies):
         batch = f"copy-{c:05d}"
         for name, frame in tables.items():
@@ -132,8 +132,8 @@ def incremental(corpus: Path, store: AnnotationStore, source: Path, start: int, 
     started = time.perf_counter()
     prepare_frames(grown, None, [], "", "", False)
     preparing = time.perf_counter() - started
-    copied = store.load_corpus(corpus_fingerprint(corpus, None, [], "", ""))
-    store.save_corpus(corpus_fingerprint(grown, None, [], "", ""),
+    copied = store.load_frames(CORPORA, corpus_fingerprint(corpus, None, [], "", ""))
+    store.save_frames(CORPORA, corpus_fingerprint(grown, None, [], "", ""),
                       {name: pd.concat([frame, new[name]], ignore_index=True) for name, frame in copied.items()})
     into_store = annotate_measured(grown, Path(store.location))
     into_store["seconds_with_preparing"] = round(into_store["seconds"] + preparing, 1)

@@ -216,3 +216,22 @@ def test_notebooks_read_the_store_and_never_parse_the_corpus(notebook: Path) -> 
     assert "prepare(" in code
     for parsing in ("study.docs", "parse_corpus", "parse_texts", "load_pipeline", "nlp.pipe", "nlp("):
         assert parsing not in code, f"{notebook.name} parses Docs ({parsing}); read the study's tables instead"
+
+
+def test_the_canonical_quote_table_is_computed_once_and_read_back(annotated, monkeypatch) -> None:
+    """01, 02 and 03 each ask for Study.quotes: the speaker merging runs for the first and is read back after,
+    identical; renaming an outlet computes it again."""
+    from presslens.quotes import tables
+
+    corpus, store, study = annotated
+    computed = study.quotes
+    calls = []
+    original = tables.canonical_quotes
+    monkeypatch.setattr(tables, "canonical_quotes", lambda *args: calls.append(1) or original(*args))
+    again = prepare(corpus, store=store, workers=0, progress=False)
+    pd.testing.assert_frame_equal(again.quotes, computed)
+    assert calls == []
+    renamed = prepare(corpus, store=store, workers=0, progress=False)
+    first = renamed.articles["outlet"].iloc[0]
+    renamed.articles = renamed.articles.assign(outlet=renamed.articles["outlet"].replace(first, first + " (renamed)"))
+    assert (renamed.quotes["outlet"] == first + " (renamed)").any() and calls == [1]

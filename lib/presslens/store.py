@@ -5,6 +5,7 @@ Layout (any fsspec path or URL the workers can reach)::
     <store>/<table>/<batch>.parquet      records of one batch of articles (quotes, timexes, ...)
     <store>/annotations/<batch>.parquet  one row per annotated article: written last, marks the batch complete
     <store>/corpora/<fingerprint>/       a prepared corpus (cleaned articles, load report, ...) for reuse
+    <store>/derived/<fingerprint>/       a corpus-level table computed from records (the canonical quotes)
 
 An article's key (:func:`article_key`) hashes its id, cleaned text, publication date, the spaCy model and the
 versions and configuration files of every annotator: whatever changes one of them is annotated again, the rest
@@ -32,7 +33,9 @@ STORE_ENV = "PRESSLENS_STORE"
 #: The table whose rows mark articles as annotated.
 DONE_TABLE = "annotations"
 FAILURES_TABLE = "failures"
+#: Kinds of saved frames: prepared corpora, and corpus-level tables derived from the records.
 CORPORA = "corpora"
+DERIVED = "derived"
 
 
 def default_store() -> str:
@@ -114,18 +117,18 @@ class AnnotationStore:
         keep = rows["_batch"].to_numpy() == rows["key"].map(dict(zip(done["key"], done["_batch"]))).to_numpy()
         return rows[keep].drop(columns="_batch").reset_index(drop=True)
 
-    # ---- prepared corpora ------------------------------------------------------------------------------
-    def _corpus_folder(self, fingerprint: str) -> str:
-        """Where a prepared corpus is kept."""
-        return f"{self.root.rstrip('/')}/{CORPORA}/{fingerprint}"
+    # ---- saved frames: prepared corpora and derived tables ---------------------------------------------
+    def _frames_folder(self, kind: str, fingerprint: str) -> str:
+        """Where the frames of one kind (``CORPORA``, ``DERIVED``) and fingerprint are kept."""
+        return f"{self.root.rstrip('/')}/{kind}/{fingerprint}"
 
-    def has_corpus(self, fingerprint: str) -> bool:
-        """Whether a prepared corpus with this fingerprint is complete in the store."""
-        return self.fs.exists(f"{self._corpus_folder(fingerprint)}/COMPLETE")
+    def has_frames(self, kind: str, fingerprint: str) -> bool:
+        """Whether frames of this kind and fingerprint are complete in the store."""
+        return self.fs.exists(f"{self._frames_folder(kind, fingerprint)}/COMPLETE")
 
-    def save_corpus(self, fingerprint: str, frames: Mapping[str, pd.DataFrame]) -> None:
-        """Keep the frames of a prepared corpus (object columns of lists/tuples are stored as JSON)."""
-        folder = self._corpus_folder(fingerprint)
+    def save_frames(self, kind: str, fingerprint: str, frames: Mapping[str, pd.DataFrame]) -> None:
+        """Keep named frames under a fingerprint (object columns of lists/tuples are stored as JSON)."""
+        folder = self._frames_folder(kind, fingerprint)
         self.fs.makedirs(folder, exist_ok=True)
         for name, frame in frames.items():
             with self.fs.open(f"{folder}/{name}.parquet", "wb") as handle:
@@ -133,9 +136,9 @@ class AnnotationStore:
         with self.fs.open(f"{folder}/COMPLETE", "w") as handle:
             handle.write(json.dumps(sorted(frames)))
 
-    def load_corpus(self, fingerprint: str) -> dict[str, pd.DataFrame]:
-        """The frames of a prepared corpus."""
-        folder = self._corpus_folder(fingerprint)
+    def load_frames(self, kind: str, fingerprint: str) -> dict[str, pd.DataFrame]:
+        """The named frames kept under a fingerprint."""
+        folder = self._frames_folder(kind, fingerprint)
         with self.fs.open(f"{folder}/COMPLETE", "r") as handle:
             names = json.loads(handle.read())
         frames = {}

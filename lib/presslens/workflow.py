@@ -25,7 +25,7 @@ from presslens.clean import RULES_FILE, clean_corpus
 from presslens.corpus import load_with_report, note_cleaning_warnings
 from presslens.dedup import find_duplicates
 from presslens.outputs import RunOutputs
-from presslens.store import FAILURES_TABLE, AnnotationStore, digest
+from presslens.store import CORPORA, DERIVED, FAILURES_TABLE, AnnotationStore, digest
 
 #: The modules whose code decides what a prepared corpus holds; their source joins its fingerprint.
 PREPARING_MODULES = ("corpus", "decoding", "pubdates", "clean", "dedup", "workflow", "language", "damage")
@@ -76,10 +76,19 @@ class Study:
 
     @cached_property
     def quotes(self) -> pd.DataFrame:
-        """Every attribution, speakers merged across the corpus (the one quote table every analysis reads)."""
+        """Every attribution, speakers merged across the corpus (the one quote table every analysis reads).
+
+        Computed once per corpus and kept in the store (``derived/``), keyed by the articles' keys and outlets
+        and by the code and lexicons that merge speakers; 01, 02 and 03 read it back.
+        """
         from presslens.quotes.tables import canonical_quotes
 
-        return canonical_quotes(self.table("quotes").drop(columns="outlet", errors="ignore"), self.articles)
+        fingerprint = quotes_fingerprint(self.articles)
+        if self.store.has_frames(DERIVED, fingerprint):
+            return self.store.load_frames(DERIVED, fingerprint)["quotes"]
+        table = canonical_quotes(self.table("quotes").drop(columns="outlet", errors="ignore"), self.articles)
+        self.store.save_frames(DERIVED, fingerprint, {"quotes": table})
+        return table
 
     @cached_property
     def mentions(self) -> pd.DataFrame:
@@ -180,6 +189,14 @@ def _bytes_digest(path: Path) -> str:
     return hasher.hexdigest()
 
 
+def quotes_fingerprint(articles: pd.DataFrame) -> str:
+    """What the canonical quote table depends on: each article's key and outlet, the quotes code and lexicons."""
+    package = Path(__file__).resolve().parent
+    sources = [*sorted((package / "quotes").glob("*.py")), package / "syntax.py"]
+    code = [_bytes_digest(path) for path in sources] + [_bytes_digest(paths.LEXICON_DIR)]
+    return digest(["quotes", sorted(zip(articles["key"], articles["outlet"])), __version__, code])[:32]
+
+
 def corpus_fingerprint(corpus: Path, column_map: object, outlets: Sequence[str], date_from: str, date_to: str) -> str:
     """What a prepared corpus depends on: the input bytes, the options, the cleaning rules and the code."""
     package = Path(__file__).resolve().parent
@@ -230,11 +247,11 @@ def prepare(
     source = paths.resolve(corpus)
     chosen_outlets = list(outlets or ())
     fingerprint = corpus_fingerprint(source, column_map, chosen_outlets, date_from or "", date_to or "")
-    if where.has_corpus(fingerprint):
-        frames = where.load_corpus(fingerprint)
+    if where.has_frames(CORPORA, fingerprint):
+        frames = where.load_frames(CORPORA, fingerprint)
     else:
         frames = prepare_frames(source, column_map, chosen_outlets, date_from or "", date_to or "", progress)
-        where.save_corpus(fingerprint, frames)
+        where.save_frames(CORPORA, fingerprint, frames)
     articles = with_keys(frames["articles"], model or None)
     summary = annotate_articles(articles, where, model=model or None, scheduler=scheduler, workers=workers,
                                 progress=progress, time_limit=time_limit)
