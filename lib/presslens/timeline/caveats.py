@@ -41,7 +41,8 @@ def timeline_quality() -> dict[str, float]:
     merged = record["merge_pairwise"]
     return {"gold_mentions": record["mentions_found"], "date_accuracy": record["date_accuracy"],
             "baseline_dct_date_accuracy": record["baseline_dct_date_accuracy"], "merge_f1": merged["f1"],
-            "merge_precision": merged["precision"], "merge_recall": merged["recall"]}
+            "merge_precision": merged["precision"], "merge_recall": merged["recall"],
+            "merge_pooled_f1": record["merge_pairwise_pooled"]["f1"]}
 
 
 def conflict_precision(path: Path = CONFLICT_SAMPLE) -> dict[str, object]:

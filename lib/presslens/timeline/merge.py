@@ -1,9 +1,11 @@
 """One timeline from many articles: blocked candidate pairs, event identity (type, participants, dates), conflicts.
 
 Two event mentions are the same event when their event type (normalised predicate or event noun) agrees, their
-key participants (named entities, not common nouns) agree, and their dates are compatible. Candidate pairs come
-from blocks of events sharing an event type and a participant or key term, compared only with their neighbours in
-date order, so the merge grows about linearly with the number of events.
+key participants (named entities, not common nouns) agree, and their dates are compatible; mentions in two
+different articles also need the articles to tell the same story (TF-IDF cosine of their content words at least
+``min_article_similarity``), so that a corpus of many stories does not merge every "said" of one day. Candidate
+pairs come from blocks of events sharing an event type and a participant or key term, compared only with their
+neighbours in date order, so the merge grows about linearly with the number of events.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from presslens import paths
+from presslens.timeline.stories import StoryVectors
 from presslens.timeline.timex import PRECISION_RANK, lexicon
 
 #: The similarity weights and thresholds fitted on SemEval-2015 dev (`presslens eval timeline --fit`).
@@ -47,6 +50,8 @@ class MergeRules:
     conflict_precision: str = "month"
     #: Each event is compared with at most this many neighbours (in date order) of each of its blocks.
     block_neighbours: int = 40
+    #: Mentions in two different articles are compared only when the articles' TF-IDF cosine reaches this (0: always).
+    min_article_similarity: float = 0.0
 
 
 def fitted_rules(path: Path = FITTED_RULES, **overrides: object) -> MergeRules:
@@ -232,15 +237,22 @@ def candidate_pairs(work: pd.DataFrame, rules: MergeRules, window_days: int) -> 
     return sorted(pairs)
 
 
-def scored_pairs(work: pd.DataFrame, rules: MergeRules, window_days: int) -> pd.DataFrame:
-    """Candidate pairs with their similarity and date gap (pairs of similarity 0 left out)."""
+def scored_pairs(work: pd.DataFrame, rules: MergeRules, window_days: int,
+                 stories: StoryVectors | None = None) -> pd.DataFrame:
+    """Candidate pairs with their similarity and date gap (pairs of similarity 0 left out); with ``stories``,
+    pairs from two articles less alike than ``rules.min_article_similarity`` are left out too."""
     records = work[["types", "participants", "terms", "agent", "first_day", "last_day"]].to_dict("records")
     rows = []
     for left, right in candidate_pairs(work, rules, window_days):
         score = similarity(records[left], records[right], rules)
         if score > 0:
             rows.append((left, right, score, gap_days(records[left], records[right])))
-    return pd.DataFrame(rows, columns=["left", "right", "similarity", "gap_days"])
+    pairs = pd.DataFrame(rows, columns=["left", "right", "similarity", "gap_days"])
+    if stories is None or not rules.min_article_similarity or pairs.empty:
+        return pairs
+    articles = work["article_id"].astype(str).to_numpy()
+    alike = stories.similarity(articles[pairs["left"]].tolist(), articles[pairs["right"]].tolist())
+    return pairs[alike >= rules.min_article_similarity].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------- merging
@@ -281,13 +293,13 @@ def _entry_names(work: pd.DataFrame, clusters: list[int]) -> list[str]:
 
 
 def merge_events(events: pd.DataFrame, rules: MergeRules = MergeRules(),
-                 pairs: pd.DataFrame | None = None) -> pd.Series:
+                 pairs: pd.DataFrame | None = None, stories: StoryVectors | None = None) -> pd.Series:
     """Timeline entry id of every event (index of ``events``)."""
     if events.empty:
         return pd.Series([], index=events.index, dtype=object)
     work = events if "types" in events.columns else prepare(events)
     if pairs is None:
-        pairs = scored_pairs(work, rules, max(rules.tolerance_days, rules.max_conflict_gap_days))
+        pairs = scored_pairs(work, rules, max(rules.tolerance_days, rules.max_conflict_gap_days), stories)
     return pd.Series(_entry_names(work, cluster(work, pairs, rules)), index=events.index)
 
 

@@ -117,9 +117,10 @@ def _mark_after_publication(events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(past_after_publication=flags)
 
 
-def build_from_tables(timexes: pd.DataFrame, events: pd.DataFrame,
-                      rules: merge.MergeRules | None = None) -> TimelineTables:
-    """The timeline and its conflicts from the per-article timex and event rows (outlet and published joined in)."""
+def build_from_tables(timexes: pd.DataFrame, events: pd.DataFrame, rules: merge.MergeRules | None = None,
+                      term_counts: pd.DataFrame | None = None) -> TimelineTables:
+    """The timeline and its conflicts from the per-article timex and event rows (outlet and published joined in);
+    ``term_counts`` (the store's table) tells which articles tell the same story (``min_article_similarity``)."""
     rules = rules or merge.fitted_rules()
     events = events.reset_index(drop=True)
     if "past_after_publication" not in events.columns:
@@ -130,7 +131,9 @@ def build_from_tables(timexes: pd.DataFrame, events: pd.DataFrame,
                               pd.DataFrame(columns=merge.CONFLICT_COLUMNS))
     work = merge.prepare(events)
     work["n_terms"] = [len(t) + len(p) for t, p in zip(work["terms"], work["participants"])]
-    pairs = merge.scored_pairs(work, rules, max(rules.tolerance_days, rules.max_conflict_gap_days))
+    stories = merge.StoryVectors.from_term_counts(term_counts) if term_counts is not None and len(term_counts) \
+        else None
+    pairs = merge.scored_pairs(work, rules, max(rules.tolerance_days, rules.max_conflict_gap_days), stories)
     work["entry_id"] = merge.merge_events(work, rules, pairs).to_numpy()
     conflicts = merge.find_conflicts(work, pairs, rules)
     entries = merge.timeline(work, conflicts)
@@ -139,7 +142,12 @@ def build_from_tables(timexes: pd.DataFrame, events: pd.DataFrame,
 
 def build(docs: Mapping[str, Doc], articles: pd.DataFrame, rules: merge.MergeRules | None = None) -> TimelineTables:
     """All four tables from parsed articles (extraction runs once, then ``build_from_tables``)."""
-    return build_from_tables(timex_table(docs, articles), events_table(docs, articles), rules)
+    from presslens.frames.devices import term_counts
+
+    terms = pd.DataFrame([{"article_id": article_id, "term": term, "count": count}
+                          for article_id, doc in docs.items() for term, count in term_counts(doc).items()],
+                         columns=["article_id", "term", "count"])
+    return build_from_tables(timex_table(docs, articles), events_table(docs, articles), rules, terms)
 
 
 def timeline_table(docs: Mapping[str, Doc], articles: pd.DataFrame,
