@@ -39,14 +39,23 @@ class StoryVectors:
         matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
         return cls({article: row for row, article in enumerate(articles)}, matrix)
 
-    def similarity(self, first: list[str], second: list[str]) -> np.ndarray:
-        """Cosine of each pair of articles: 1 for an article with itself, 0 when either has no vector."""
-        left = np.array([self.rows.get(a, -1) for a in first])
-        right = np.array([self.rows.get(b, -1) for b in second])
+    def similarity(self, first: list[str], second: list[str], chunk: int = 20_000) -> np.ndarray:
+        """Cosine of each pair of articles: 1 for an article with itself, 0 when either has no vector.
+
+        Each distinct pair of articles is computed once, ``chunk`` pairs at a time (the events of a 10k corpus
+        give hundreds of thousands of pairs, whose sparse rows would not fit in memory at once)."""
+        left = np.array([self.rows.get(a, -1) for a in first], dtype=np.int64)
+        right = np.array([self.rows.get(b, -1) for b in second], dtype=np.int64)
         known = (left >= 0) & (right >= 0)
         cosine = np.zeros(len(left))
         if known.any():
-            cosine[known] = np.asarray(self.matrix[left[known]].multiply(self.matrix[right[known]]).sum(axis=1)).ravel()
+            pairs, which = np.unique(np.stack([left[known], right[known]], axis=1), axis=0, return_inverse=True)
+            values = np.empty(len(pairs))
+            for start in range(0, len(pairs), chunk):
+                part = pairs[start:start + chunk]
+                rows = self.matrix[part[:, 0]].multiply(self.matrix[part[:, 1]])
+                values[start:start + chunk] = np.asarray(rows.sum(axis=1)).ravel()
+            cosine[known] = values[which.ravel()]
         return np.where(np.array(first, dtype=object) == np.array(second, dtype=object), 1.0, cosine)
 
 
