@@ -146,6 +146,8 @@ def test_pairwise_tests_support_a_clear_difference_and_not_a_null_one():
     words = supported_differences(tests)
     assert any(s.startswith("A writes more negatively about Syria than B") for s in words)
     assert "1 of 3 tested" in words[-1]
+    few = pd.concat([stance, _stance_rows({"D": 0.9}, n=4)], ignore_index=True)
+    assert "D" not in set(pairwise_outlet_tests(few, "own", min_articles=3)[["outlet_a", "outlet_b"]].stack())
 
 
 def test_article_stance_keeps_voices_apart_and_shrinks_few_mentions():

@@ -94,3 +94,19 @@ def test_large_samples_draw_resampled_means_from_their_normal_limit(abp_word_cou
     width = full[1] - full[0]
     assert abs(limit[0] - full[0]) < width / 20 and abs(limit[1] - full[1]) < width / 20
     assert limit[0] < own.mean() - rest.mean() < limit[1]
+
+
+def test_permutation_p_gives_scipys_exact_p_values_and_close_random_ones() -> None:
+    """Exact splits (at most 2,000) give scipy.stats.permutation_test's p-value; random ones agree within noise."""
+    from scipy.stats import permutation_test
+
+    def difference(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.mean(first, axis=axis) - np.mean(second, axis=axis)
+
+    rng = np.random.default_rng(11)
+    for size_x, size_y, exact in ((5, 5, True), (4, 7, True), (6, 6, True), (6, 8, False), (12, 14, False)):
+        x, y = rng.normal(0.1, 0.3, size_x).round(2), rng.normal(-0.1, 0.3, size_y).round(2)  # rounded: ties
+        reference = permutation_test((x, y), difference, permutation_type="independent", vectorized=True,
+                                     n_resamples=2000, alternative="two-sided", random_state=stats.SEED).pvalue
+        ours = stats.permutation_p(x, y)
+        assert ours == pytest.approx(reference, abs=1e-12 if exact else 0.05), (size_x, size_y)

@@ -264,29 +264,23 @@ def outlet_actor_stance(stance: pd.DataFrame) -> pd.DataFrame:
 LARGE_SAMPLE = 30
 
 
-def _mean_difference(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Difference of means along an axis (the permutation test's statistic)."""
-    return np.mean(first, axis=axis) - np.mean(second, axis=axis)
-
-
 def mean_difference_p(x: np.ndarray, y: np.ndarray, n_resamples: int = stats.N_RESAMPLES) -> tuple[str, float]:
     """The test of a difference of two means and its two-sided p-value: permutation, or Welch's t for large samples."""
-    from scipy.stats import permutation_test, ttest_ind
+    from scipy.stats import ttest_ind
 
     if min(len(x), len(y)) >= LARGE_SAMPLE:
         return "Welch t-test", float(ttest_ind(x, y, equal_var=False).pvalue)
-    test = permutation_test((x, y), _mean_difference, permutation_type="independent", vectorized=True,
-                            n_resamples=n_resamples, alternative="two-sided", random_state=stats.SEED)
-    return "permutation test", float(test.pvalue)
+    return "permutation test", stats.permutation_p(x, y, n_resamples)
 
 
 def pairwise_outlet_tests(stance: pd.DataFrame, voice: str = "own", min_articles: int = 3,
                           n_resamples: int = stats.N_RESAMPLES) -> pd.DataFrame:
     """Per actor, every pair of outlets with enough articles: difference of mean article stance and its test.
 
-    Two-sided permutation test of the difference of means (articles shuffled between the two outlets), or Welch's
-    t-test once both outlets have ``LARGE_SAMPLE`` articles; then Benjamini-Hochberg control of the false discovery
-    rate over all pairs of all actors in this voice.
+    An outlet enters with at least ``min_articles`` and ``stats.MIN_N`` articles on the actor (fewer are described,
+    never compared). Two-sided permutation test of the difference of means (articles shuffled between the two
+    outlets), or Welch's t-test once both outlets have ``LARGE_SAMPLE`` articles; then Benjamini-Hochberg control
+    of the false discovery rate over all pairs of all actors in this voice.
     """
     from scipy.stats import false_discovery_control
 
@@ -294,7 +288,7 @@ def pairwise_outlet_tests(stance: pd.DataFrame, voice: str = "own", min_articles
     rows = []
     for actor, cell in part.groupby("actor", sort=True):
         samples = {outlet: grp["stance"].to_numpy() for outlet, grp in cell.groupby("outlet", sort=True)
-                   if len(grp) >= max(min_articles, 2)}
+                   if len(grp) >= max(min_articles, stats.MIN_N)}
         for first, second in itertools.combinations(sorted(samples), 2):
             x, y = samples[first], samples[second]
             test, p_value = mean_difference_p(x, y, n_resamples)
