@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -223,19 +224,30 @@ def canonical_actors(mentions: pd.DataFrame, targets: TargetSet | None = None,
 
 
 def rank_actors(mentions: pd.DataFrame, outlet_of: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Actors ranked by outlets, then articles, then mentions; with kind and their commonest variants."""
-    unique = _unique_mentions(mentions)
+    """Actors ranked by outlets, then articles, then mentions; with kind and their commonest variants.
+
+    Grouped once per column (a corpus of thousands of articles names tens of thousands of entities): the kind is
+    the commonest (ties: the first in order), the variants the six commonest surface forms (ties: first seen).
+    """
+    unique = _unique_mentions(mentions).reset_index(drop=True)
     if "outlet" not in unique:
         unique = unique.assign(outlet=unique["article_id"].map(outlet_of or {}))
-    rows = []
-    for actor, part in unique.groupby("actor", sort=True):
-        variants = Counter(part["text"])
-        rows.append({"actor": actor, "kind": part["actor_kind"].mode().iloc[0], "n_mentions": len(part),
-                     "n_articles": part["article_id"].nunique(), "n_outlets": part["outlet"].nunique(),
-                     "variants": "; ".join(f"{text} ({n})" for text, n in variants.most_common(6)),
-                     "is_target": False,
-                     "source": "targets file" if (part["source"] != "entity").any() else "discovered"})
-    table = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+    if unique.empty:
+        return pd.DataFrame(columns=ACTOR_COLUMNS)
+    by_actor = unique.groupby("actor", sort=True)
+    table = pd.DataFrame({"n_mentions": by_actor.size(), "n_articles": by_actor["article_id"].nunique(),
+                          "n_outlets": by_actor["outlet"].nunique(),
+                          "from_file": (unique["source"] != "entity").groupby(unique["actor"], sort=True).any()})
+    kinds = unique.groupby(["actor", "actor_kind"]).size().rename("count").reset_index()
+    kinds = kinds.sort_values(["actor", "count", "actor_kind"], ascending=[True, False, True], kind="stable")
+    table["kind"] = kinds.drop_duplicates("actor").set_index("actor")["actor_kind"]
+    forms = unique.assign(position=np.arange(len(unique))).groupby(["actor", "text"], sort=False).agg(
+        count=("position", "size"), first=("position", "min")).reset_index()
+    forms = forms.sort_values(["actor", "count", "first"], ascending=[True, False, True], kind="stable")
+    top = forms.groupby("actor", sort=True).head(6)
+    table["variants"] = (top["text"] + " (" + top["count"].astype(str) + ")").groupby(top["actor"]).agg("; ".join)
+    table = table.reset_index().assign(is_target=False, source=lambda frame: np.where(
+        frame["from_file"], "targets file", "discovered"))[ACTOR_COLUMNS]
     return table.sort_values(["n_outlets", "n_articles", "n_mentions", "actor"], ascending=[False, False, False, True],
                              kind="stable").reset_index(drop=True)
 
