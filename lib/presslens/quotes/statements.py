@@ -52,7 +52,8 @@ def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) 
 def _speaker_links(contents: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions (first < second, in order) of every pair of one speaker's contents scoring >= threshold."""
     distinct, which = np.unique(np.array(contents, dtype=str), return_inverse=True)
-    holders = pd.Series(np.arange(len(contents))).groupby(which).agg(lambda positions: positions.to_numpy())
+    order = np.argsort(which, kind="stable")
+    holders = np.split(order, np.cumsum(np.bincount(which, minlength=len(distinct)))[:-1])
     firsts, seconds, scores = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]
     for start in range(0, len(distinct), BLOCK_ROWS):
         block = process.cdist(distinct[start:start + BLOCK_ROWS].tolist(), distinct.tolist(),
