@@ -316,3 +316,23 @@ def test_abp_preset_is_found_without_naming_it(abp):
     articles = load_corpus(ABP, today=TODAY)
     assert list(articles["id"]) == list(abp[0]["id"]) and list(articles["author"]) == list(abp[0]["author"])
     assert articles.attrs["column_map"]["content_original"] == "text"
+
+
+def test_corpus_figures_title_themselves_at_276_outlets(abp):
+    """ABP has 276 outlets and no outlet country: the outlet figure draws the 20 largest and says so, labels carry
+    no "country unknown", and the date figure's note is part of its title (the two titles overlapped before)."""
+    import matplotlib.pyplot as plt
+
+    from presslens import overview
+
+    articles = abp[0].assign(outlet_country="", outlet_kind="")
+    outlets = overview.outlet_table(articles)
+    fig, (left, right) = plt.subplots(1, 2)
+    overview.plot_articles_per_outlet(left, outlets)
+    overview.plot_publication_dates(right, articles)
+    labels = [label.get_text() for label in left.get_yticklabels()]
+    assert len(labels) == 20 and not any("country" in label for label in labels)
+    assert left.get_title() == f"Articles per outlet\nthe 20 of {len(outlets)} outlets with the most articles; " \
+                               "every outlet is in the table"
+    assert right.get_title().startswith("When each article was published\n") and not right.get_title(loc="right")
+    plt.close(fig)

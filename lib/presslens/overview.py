@@ -8,10 +8,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from presslens.clean import clean_article
-from presslens.plotting import PALETTE, outlet_colours
+from presslens.plotting import PALETTE, largest_outlets, outlet_colours, outlets_shown
 
 #: Above this many outlets (or articles) the figures switch from one mark per item to aggregates.
 MAX_LANES = 25
+PUBLISHED_TITLE = "When each article was published"
 
 
 def outlet_table(articles: pd.DataFrame) -> pd.DataFrame:
@@ -53,16 +54,20 @@ def removal_table(removals: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFram
 
 
 def plot_articles_per_outlet(ax: plt.Axes, outlets: pd.DataFrame) -> None:
-    """Horizontal bars of articles per outlet (the largest MAX_LANES), labelled with the outlet country."""
-    largest = outlets.sort_values(["articles", "outlet"], ascending=[False, True]).head(MAX_LANES)
-    ordered = largest.sort_values("outlet", ascending=False)
-    if len(outlets) > MAX_LANES:
-        ax.set_title(f"the {MAX_LANES} largest of {len(outlets)} outlets", loc="right", fontsize=8)
-    labels = [f"{row.outlet} ({row.outlet_country or 'country unknown'})" for row in ordered.itertuples()]
+    """Horizontal bars of articles per outlet (those with the most articles), with the outlet country where known;
+    the title says which outlets are drawn."""
+    sizes = outlets.groupby("outlet")["articles"].sum()
+    ordered = outlets[outlets["outlet"].isin(largest_outlets(sizes))].sort_values("outlet", ascending=False)
+    countries = outlets["outlet_country"].fillna("").astype(str) if "outlet_country" in outlets else pd.Series("")
+    known = (countries != "").any()
+    labels = [f"{row.outlet} ({row.outlet_country or 'country unknown'})" if known else row.outlet
+              for row in ordered.itertuples()]
     colours = outlet_colours(outlets["outlet"])
     ax.barh(labels, ordered["articles"], color=[colours[o] for o in ordered["outlet"]])
     ax.set_xlabel("articles")
     ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title("Articles per outlet" + (" (outlet country)" if known else "")
+                 + outlets_shown(ordered["outlet"].nunique(), len(sizes)))
 
 
 def plot_publication_dates(ax: plt.Axes, articles: pd.DataFrame) -> None:
@@ -85,8 +90,7 @@ def plot_publication_dates(ax: plt.Axes, articles: pd.DataFrame) -> None:
     ax.set_ylim(-0.7, len(outlets) - 0.3)
     ax.set_xlabel("publication date (dot: day known; bar: only the month or year is known)")
     undated = len(articles) - len(dated)
-    if undated:
-        ax.set_title(f"{undated} article(s) without a known date are not shown", loc="right", fontsize=8)
+    ax.set_title(PUBLISHED_TITLE + (f"\n{undated} article(s) without a known date are not shown" if undated else ""))
 
 
 def plot_monthly_counts(ax: plt.Axes, articles: pd.DataFrame) -> None:
@@ -95,8 +99,9 @@ def plot_monthly_counts(ax: plt.Axes, articles: pd.DataFrame) -> None:
     counts = monthly["published"].str[:7].value_counts().sort_index()
     ax.bar(pd.to_datetime(counts.index), counts.to_numpy(), width=25, color=PALETTE[0])
     ax.set_ylabel("articles per month")
-    ax.set_title(f"{len(articles) - len(monthly)} article(s) without a known month are not shown",
-                 loc="right", fontsize=8)
+    left_out = len(articles) - len(monthly)
+    ax.set_title(PUBLISHED_TITLE + (f"\n{left_out} article(s) without a known month are not shown" if left_out
+                                    else ""))
 
 
 def plot_lengths(ax: plt.Axes, lengths: pd.DataFrame) -> None:
