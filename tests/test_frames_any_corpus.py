@@ -136,6 +136,9 @@ def test_frame_differences_find_a_real_shift_and_control_false_positives():
     assert set(zip(supported["outlet"], supported["frame"])) == {("A", "f0"), ("B", "f0")}
     words = profiles.describe_differences(differences)
     assert words[0].startswith("A carries f0 more") or words[0].startswith("B carries f0 less")
+    short = profiles.describe_differences(differences, limit=1)
+    assert len(short) == 2 and short[-1].endswith("(the 1 largest above; every one in the table below).")
+    assert set(zip(profiles.supported_table(differences)["outlet"], ["f0", "f0"])) == {("A", "f0"), ("B", "f0")}
     nothing, articles = synthetic_frames(0.0, n_frames=14, seed=5)
     assert not profiles.frame_differences(nothing, articles)["supported"].any()
 

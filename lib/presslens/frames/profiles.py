@@ -84,8 +84,17 @@ def difference_interval(own: np.ndarray, rest: np.ndarray, rng: np.random.Genera
     return float(low), float(high)
 
 
-def describe_differences(differences: pd.DataFrame, label=lambda frame: frame) -> list[str]:
-    """The supported differences in words, one sentence each, largest first; or a sentence saying there are none."""
+def supported_table(differences: pd.DataFrame, label=lambda frame: frame) -> pd.DataFrame:
+    """The supported differences as a table to sort and search, largest first."""
+    supported = differences[differences["supported"]].sort_values("difference", key=np.abs, ascending=False)
+    return supported.assign(frame=supported["frame"].map(label))[
+        ["outlet", "frame", "mean", "mean_rest", "difference", "ci_low", "ci_high", "n_articles", "n_rest",
+         "p_adjusted"]].reset_index(drop=True)
+
+
+def describe_differences(differences: pd.DataFrame, label=lambda frame: frame, limit: int = 10) -> list[str]:
+    """The ``limit`` largest supported differences in words, one sentence each, then how many there are in all;
+    or a sentence saying there are none."""
     if differences.empty:
         return ["No outlet has enough articles (at least 5, and 5 elsewhere) to test a difference."]
     measure = MEASURE_WORDS.get(differences["measure"].iloc[0], differences["measure"].iloc[0])
@@ -97,5 +106,6 @@ def describe_differences(differences: pd.DataFrame, label=lambda frame: frame) -
                  f"other outlets: mean {measure} {row.mean:.2f} vs {row.mean_rest:.2f}, difference "
                  f"{row.difference:+.2f} [95% {row.ci_low:+.2f}, {row.ci_high:+.2f}], {row.n_articles} vs "
                  f"{row.n_rest} articles, adjusted p = {row.p_adjusted:.3g}."
-                 for row in supported.itertuples()]
-    return [*sentences, f"{len(supported)} of {tested} are supported."]
+                 for row in supported.head(limit).itertuples()]
+    more = f" (the {limit} largest above; every one in the table below)" if len(supported) > limit else ""
+    return [*sentences, f"{len(supported)} of {tested} are supported{more}."]
