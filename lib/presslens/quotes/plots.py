@@ -41,7 +41,8 @@ def plot_evaluative_share(ax: plt.Axes, evaluative: pd.DataFrame) -> None:
     ax.errorbar(evaluative["share"], rows, fmt="none", ecolor="black", capsize=3,
                 xerr=[evaluative["share"] - evaluative["ci_low"], evaluative["ci_high"] - evaluative["share"]])
     ax.set_yticks(rows, [outlet_label(r.outlet, r.n_articles, r.n, r.small_n) for r in evaluative.itertuples()])
-    ax.set_xlim(0, 1)
+    upper = float(evaluative["ci_high"].max())  # nan when no interval is defined
+    ax.set_xlim(0, min(1.0, 1.15 * upper) if upper > 0 else 1.0)
     ax.set_xlabel("share of attributions with an evaluative reporting verb (95% interval, articles resampled)")
     ax.set_title("Evaluative ('threatened', 'claimed', 'admitted') against neutral ('said') verbs" + note)
 

@@ -197,9 +197,10 @@ def first_items(text: str, separator: str, limit: int) -> str:
 
 
 def readable_merges(merges: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
-    """The merge evidence to read in the report: each speaker's first ``limit`` reasons and article ids (the
-    CSV keeps every one; a speaker of a 10k corpus can have thousands)."""
-    return merges.assign(reasons=[first_items(text, " | ", limit) for text in merges["reasons"]],
+    """The merge evidence to read in the report: each speaker's first ``limit`` reasons and article ids and twice
+    as many forms (the CSV keeps every one; a speaker of a 10k corpus can have thousands)."""
+    return merges.assign(forms=[first_items(text, "; ", 2 * limit) for text in merges["forms"]],
+                         reasons=[first_items(text, " | ", limit) for text in merges["reasons"]],
                          article_ids=[first_items(text, "; ", limit) for text in merges["article_ids"]])
 
 
