@@ -66,26 +66,34 @@ def term_counts(doc: Doc) -> Counter[str]:
     return Counter(term for token in doc if token.i not in skipped and (term := term_of(token)))
 
 
-def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float | None = None) -> pd.DataFrame:
+def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float | None = None,
+                       min_count: float = 0.0, block: int = 32) -> pd.DataFrame:
     """Monroe, Colaresi & Quinn (2008) log-odds with an informative Dirichlet prior, each group vs the rest.
 
     ``counts``: terms x groups; ``prior``: background counts per term (any scale). The prior is rescaled to
-    ``prior_size`` pseudo-counts (default: as many as the compared corpus). Returns long rows with the
-    log-odds delta, its variance and z-score.
+    ``prior_size`` pseudo-counts (default: as many as the compared corpus). Returns long rows (group by group)
+    with the log-odds delta, its variance and z-score, for the terms a group uses ``min_count`` times or more.
+    Computed ``block`` groups at a time as arrays: the rest of a group is the total minus the group.
     """
     prior = prior.reindex(counts.index).fillna(0.0) + 0.01
-    alpha = prior / prior.sum() * (prior_size or counts.to_numpy().sum())
+    alpha = (prior / prior.sum() * (prior_size or counts.to_numpy().sum())).to_numpy()[:, None]
     alpha_total = alpha.sum()
+    values = counts.to_numpy(dtype=float)
+    total, grand = values.sum(axis=1, keepdims=True), values.sum()
+    terms, groups = counts.index.to_numpy(), counts.columns.to_numpy()
     rows = []
-    for group in counts.columns:
-        own, rest = counts[group], counts.drop(columns=group).sum(axis=1)
-        n_own, n_rest = own.sum(), rest.sum()
+    for first in range(0, values.shape[1], block):
+        own = values[:, first:first + block]
+        rest = total - own
+        n_own = own.sum(axis=0, keepdims=True)
+        n_rest = grand - n_own
         delta = (np.log((own + alpha) / (n_own + alpha_total - own - alpha))
                  - np.log((rest + alpha) / (n_rest + alpha_total - rest - alpha)))
-        variance = 1 / (own + alpha) + 1 / (rest + alpha)
-        rows.append(pd.DataFrame({"group": group, "term": counts.index, "count": own.to_numpy(),
-                                  "count_rest": rest.to_numpy(), "log_odds": delta.to_numpy(),
-                                  "z": (delta / np.sqrt(variance)).to_numpy()}))
+        z = delta / np.sqrt(1 / (own + alpha) + 1 / (rest + alpha))
+        group_at, term_at = np.nonzero((own >= min_count).T)  # group by group, terms in order
+        rows.append(pd.DataFrame({"group": groups[first + group_at], "term": terms[term_at],
+                                  "count": own.T[group_at, term_at], "count_rest": rest.T[group_at, term_at],
+                                  "log_odds": delta.T[group_at, term_at], "z": z.T[group_at, term_at]}))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -155,8 +163,7 @@ def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentence
         terms = terms[~pd.MultiIndex.from_frame(terms[["outlet", "term"]]).isin(dropped)]
     counts = terms.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
     prior = pd.Series(background, dtype=float) if background is not None else counts.sum(axis=1)
-    scored = log_odds_dirichlet(counts.astype(float), prior, prior_size).rename(columns={"group": "outlet"})
-    scored = scored[scored["count"] >= min_count]
+    scored = log_odds_dirichlet(counts.astype(float), prior, prior_size, min_count).rename(columns={"group": "outlet"})
     scored = scored.astype({"count": int, "count_rest": int})
     ranked = scored.sort_values(["outlet", "z", "term"], ascending=[True, False, True])
     table = ranked.groupby("outlet", sort=True).head(top).reset_index(drop=True)
