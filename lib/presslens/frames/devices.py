@@ -87,9 +87,10 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series, prior_size: float
         rest = total - own
         n_own = own.sum(axis=0, keepdims=True)
         n_rest = grand - n_own
-        delta = (np.log((own + alpha) / (n_own + alpha_total - own - alpha))
-                 - np.log((rest + alpha) / (n_rest + alpha_total - rest - alpha)))
-        z = delta / np.sqrt(1 / (own + alpha) + 1 / (rest + alpha))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a group alone has no rest: inf / nan, as pandas gave
+            delta = (np.log((own + alpha) / (n_own + alpha_total - own - alpha))
+                     - np.log((rest + alpha) / (n_rest + alpha_total - rest - alpha)))
+            z = delta / np.sqrt(1 / (own + alpha) + 1 / (rest + alpha))
         group_at, term_at = np.nonzero((own >= min_count).T)  # group by group, terms in order
         rows.append(pd.DataFrame({"group": groups[first + group_at], "term": terms[term_at],
                                   "count": own.T[group_at, term_at], "count_rest": rest.T[group_at, term_at],
