@@ -135,16 +135,27 @@ def repeated_sentence_terms(sentences: pd.DataFrame, articles: pd.DataFrame, min
             if n >= min_articles and n > 0.5 * lines_with[o, w]}
 
 
-def first_use(sentences: pd.DataFrame, term: str) -> dict[str, object]:
-    """Evidence for a term: the first sentence (and offsets of the word) that uses a form starting with it."""
-    pattern = re.compile(rf"\b{re.escape(term)}\w*", re.IGNORECASE)
-    for row in sentences.itertuples():
-        found = pattern.search(str(row.text))
-        if found:
-            return {"article_id": row.article_id, "start_char": int(row.start_char) + found.start(),
-                    "end_char": int(row.start_char) + found.end(), "sentence_index": int(row.sentence_index),
-                    "sentence": str(row.text).strip()}
-    return {"article_id": None, "start_char": None, "end_char": None, "sentence_index": None, "sentence": None}
+class SentenceSearch:
+    """One outlet's sentences joined into one text (a newline between two), to find a word's first use quickly."""
+
+    def __init__(self, sentences: pd.DataFrame) -> None:
+        """Join the sentences in their order and remember where each starts."""
+        self.rows = sentences[["article_id", "start_char", "sentence_index", "text"]].astype({"text": str})
+        self.texts = self.rows["text"].tolist()
+        self.starts = np.cumsum([0] + [len(text) + 1 for text in self.texts[:-1]])
+        self.joined = "\n".join(self.texts)
+
+    def first_use(self, term: str) -> dict[str, object]:
+        """The first sentence (and offsets of the word) that uses a form starting with ``term``."""
+        found = re.compile(rf"\b{re.escape(term)}\w*", re.IGNORECASE).search(self.joined)
+        if not found:
+            return {"article_id": None, "start_char": None, "end_char": None, "sentence_index": None, "sentence": None}
+        k = int(np.searchsorted(self.starts, found.start(), side="right")) - 1
+        within = found.start() - int(self.starts[k])
+        row = self.rows.iloc[k]
+        return {"article_id": row["article_id"], "start_char": int(row["start_char"]) + within,
+                "end_char": int(row["start_char"]) + within + len(found.group()),
+                "sentence_index": int(row["sentence_index"]), "sentence": self.texts[k].strip()}
 
 
 def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
@@ -174,8 +185,9 @@ def distinctive_terms(term_table: pd.DataFrame, articles: pd.DataFrame, sentence
     table["n_terms"] = table["outlet"].map(counts.sum())
     table["small_n"] = table["n_articles"].map(stats.too_small)
     if sentences is not None:
-        outlet_sentences = {outlet: part for outlet, part in with_outlet(sentences, articles).groupby("outlet")}
-        evidence = [first_use(outlet_sentences[outlet], term) for outlet, term in zip(table["outlet"], table["term"])]
+        search = {outlet: SentenceSearch(part) for outlet, part in with_outlet(sentences, articles).groupby("outlet")
+                  if outlet in set(table["outlet"])}
+        evidence = [search[outlet].first_use(term) for outlet, term in zip(table["outlet"], table["term"])]
         table = pd.concat([table, pd.DataFrame(evidence, index=table.index)], axis=1)
     present = set(term_table["term"])
     table.attrs["excluded"] = sorted(f"{word} ({outlet})" for outlet, word in excluded if word in present)
