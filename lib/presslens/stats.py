@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -82,13 +83,7 @@ def permutation_p(x: np.ndarray, y: np.ndarray, n_resamples: int = N_RESAMPLES, 
     pooled = np.concatenate([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
     n, k = len(pooled), len(x)
     exact = math.comb(n, k) <= n_resamples
-    if exact:  # each split as scipy orders it: the chosen positions, then the others, both ascending
-        chosen = np.array(list(itertools.combinations(range(n), k)))
-        rest = np.array([sorted(set(range(n)) - set(row)) for row in chosen.tolist()]).reshape(len(chosen), n - k)
-        order = np.hstack([chosen, rest])
-    else:
-        order = np.argsort(np.random.default_rng(seed).random((n_resamples, n)), axis=1)
-    shuffled = pooled[order]
+    shuffled = pooled[_splits(n, k, n_resamples, seed) if exact else _shuffles(n, n_resamples, seed)]
     null = shuffled[:, :k].mean(axis=1) - shuffled[:, k:].mean(axis=1)
     observed = float(np.mean(x) - np.mean(y))
     gamma = abs(np.finfo(float).eps * 100 * observed)
@@ -96,6 +91,21 @@ def permutation_p(x: np.ndarray, y: np.ndarray, n_resamples: int = N_RESAMPLES, 
     less = (np.count_nonzero(null <= observed + gamma) + adjustment) / (len(null) + adjustment)
     greater = (np.count_nonzero(null >= observed - gamma) + adjustment) / (len(null) + adjustment)
     return float(min(1.0, 2 * min(less, greater)))
+
+
+@lru_cache(maxsize=256)
+def _splits(n: int, k: int, n_resamples: int, seed: int) -> np.ndarray:
+    """Every split of n positions into k and n - k, as scipy orders them: the chosen, then the others, ascending
+    (the same for every pair of samples of these sizes, so made once)."""
+    chosen = np.array(list(itertools.combinations(range(n), k)))
+    rest = np.array([sorted(set(range(n)) - set(row)) for row in chosen.tolist()]).reshape(len(chosen), n - k)
+    return np.hstack([chosen, rest])
+
+
+@lru_cache(maxsize=256)
+def _shuffles(n: int, n_resamples: int, seed: int) -> np.ndarray:
+    """``n_resamples`` random orders of n positions from ``seed`` (the same for every pair of samples of n)."""
+    return np.argsort(np.random.default_rng(seed).random((n_resamples, n)), axis=1)
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
