@@ -210,3 +210,22 @@ def test_a_group_and_its_plural_are_one_actor_whichever_is_commoner(nlp):
     groups = canonical_actors(pd.DataFrame(rows)).query("label == 'NORP'")
     assert set(groups["text"]) == {"Republicans", "Republican"}
     assert set(groups["actor"]) == {"Republicans"}
+
+
+def test_a_group_mistaken_for_a_person_does_not_take_the_groups_mentions():
+    """On 3,400 ABP articles NER tagged "Virginia Democrats" and "Bipartisan House" once each as a person, and every
+    "Democrats" (4,401 mentions) and "House" (2,798) became that person; a surname mostly tagged ORG ("Trump",
+    79% of its bare mentions there) still joins the full name."""
+    rows = [{"article_id": "a1", "target": "Virginia Democrats", "text": "Virginia Democrats", "label": "PERSON"},
+            {"article_id": "a1", "target": "Bipartisan House", "text": "Bipartisan House", "label": "PERSON"},
+            *({"article_id": f"a{i}", "target": "Democrats", "text": "Democrats", "label": "NORP"} for i in (2, 3, 4)),
+            *({"article_id": f"a{i}", "target": "House", "text": "House", "label": "ORG"} for i in (2, 3, 4)),
+            {"article_id": "a2", "target": "Donald Trump", "text": "Donald Trump", "label": "PERSON"},
+            *({"article_id": "a2", "target": "Trump", "text": "Trump", "label": label} for label in ("ORG", "ORG",
+                                                                                                "ORG", "PERSON"))]
+    mentions = pd.DataFrame([{**row, "alias_kind": row["label"], "source": "entity", "start_char": i,
+                              "end_char": i + 1} for i, row in enumerate(rows)])
+    actors = canonical_actors(mentions).set_index(["article_id", "target"])["actor"]
+    assert set(actors[actors.index.get_level_values("target") == "Democrats"]) == {"Democrats"}
+    assert set(actors[actors.index.get_level_values("target") == "House"]) == {"House"}
+    assert set(actors[("a2", "Trump")]) == {"Donald Trump"}
