@@ -83,7 +83,7 @@ def permutation_p(x: np.ndarray, y: np.ndarray, n_resamples: int = N_RESAMPLES, 
     pooled = np.concatenate([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
     n, k = len(pooled), len(x)
     exact = math.comb(n, k) <= n_resamples
-    shuffled = pooled[_splits(n, k, n_resamples, seed) if exact else _shuffles(n, n_resamples, seed)]
+    shuffled = pooled[_splits(n, k) if exact else _shuffles(n, n_resamples, seed)]
     null = shuffled[:, :k].mean(axis=1) - shuffled[:, k:].mean(axis=1)
     observed = float(np.mean(x) - np.mean(y))
     gamma = abs(np.finfo(float).eps * 100 * observed)
@@ -94,7 +94,7 @@ def permutation_p(x: np.ndarray, y: np.ndarray, n_resamples: int = N_RESAMPLES, 
 
 
 @lru_cache(maxsize=256)
-def _splits(n: int, k: int, n_resamples: int, seed: int) -> np.ndarray:
+def _splits(n: int, k: int) -> np.ndarray:
     """Every split of n positions into k and n - k, as scipy orders them: the chosen, then the others, ascending
     (the same for every pair of samples of these sizes, so made once)."""
     chosen = np.array(list(itertools.combinations(range(n), k)))

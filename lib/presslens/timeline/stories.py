@@ -16,6 +16,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from presslens import paths
+from presslens.timeline.evaluate import _prf
 
 #: Hand-judged pairs of ABP articles: their cosine and whether they tell the same story (guideline beside it).
 STORY_SAMPLE = paths.PROJECT_ROOT / "tests" / "data" / "timeline_story_pairs.csv"
@@ -66,11 +67,7 @@ def story_threshold(sample: Path = STORY_SAMPLE) -> tuple[float, dict[str, float
     best, best_scores = THRESHOLDS[0], {"f1": -1.0}
     for threshold in THRESHOLDS:
         said = pairs["cosine"].to_numpy() >= threshold
-        hits = int((said & truth).sum())
-        precision = hits / int(said.sum()) if said.any() else 0.0
-        recall = hits / int(truth.sum()) if truth.any() else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best_scores["f1"]:
-            best, best_scores = threshold, {"precision": round(precision, 4), "recall": round(recall, 4),
-                                            "f1": round(f1, 4), "pairs": len(pairs)}
+        scores = _prf(int((said & truth).sum()), int(said.sum()), int(truth.sum()))
+        if scores["f1"] > best_scores["f1"]:
+            best, best_scores = threshold, {**scores, "pairs": len(pairs)}
     return best, best_scores
