@@ -176,13 +176,16 @@ def test_caveats_are_computed_from_the_corpus() -> None:
 
 def test_findings_take_the_analyses_own_tests() -> None:
     tests = pd.DataFrame([
-        {"actor": "Actor X", "voice": "own", "outlet_a": "A", "outlet_b": "B", "n_a": 12, "n_b": 9, "mean_a": -0.4,
-         "mean_b": 0.2, "difference": -0.6, "p_value": 0.001, "p_adjusted": 0.004},
-        {"actor": "Actor Y", "voice": "own", "outlet_a": "A", "outlet_b": "B", "n_a": 12, "n_b": 9, "mean_a": 0.1,
-         "mean_b": 0.0, "difference": 0.1, "p_value": 0.3, "p_adjusted": 0.6}])
+        {"actor": "Actor X", "voice": "own", "outlet": "A", "n_articles": 12, "n_rest": 9, "mean": -0.4,
+         "mean_rest": 0.2, "difference": -0.6, "ci_low": -0.9, "ci_high": -0.3, "p_adjusted": 0.004,
+         "supported": "True"},
+        {"actor": "Actor Y", "voice": "own", "outlet": "B", "n_articles": 9, "n_rest": 12, "mean": 0.1,
+         "mean_rest": 0.0, "difference": 0.1, "ci_low": -0.2, "ci_high": 0.4, "p_adjusted": 0.6,
+         "supported": "False"}])
     stance = findings.stance_findings(tests)
-    assert [line.text.split(" (")[0] for line in stance["A"]] == ["writes more negatively about Actor X than B"]
-    assert stance["B"][0].n == "9 vs 12 articles" and len(stance["B"]) == 1
+    assert [line.text.split(" (")[0] for line in stance["A"]] == [
+        "writes more negatively about Actor X than the other outlets"]
+    assert stance["A"][0].n == "12 vs 9 articles" and list(stance) == ["A"]
     frames = pd.DataFrame([
         {"outlet": "A", "frame": "Economic", "n_articles": 8, "n_rest": 20, "mean": 0.6, "mean_rest": 0.3,
          "difference": 0.3, "ci_low": 0.1, "ci_high": 0.5, "p_adjusted": 0.02, "supported": "True"},

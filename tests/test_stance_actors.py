@@ -18,10 +18,10 @@ from presslens.stance.actors import canonical_actors, discover_actors, name_vari
 from presslens.stance.aggregate import (
     ArticleStanceSettings,
     article_stance,
+    describe_outlet_differences,
     load_settings,
     outlet_actor_stance,
-    pairwise_outlet_tests,
-    supported_differences,
+    outlet_differences,
 )
 from presslens.stance.targets import TargetSet, actor_key, country_gazetteer, find_actor_mentions, load_targets
 
@@ -136,18 +136,22 @@ def _stance_rows(means: dict[str, float], n: int = 8) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_pairwise_tests_support_a_clear_difference_and_not_a_null_one():
-    """A 0.5 gap over 8 articles each is supported; two outlets drawn around the same mean are not."""
-    stance = _stance_rows({"A": -0.4, "B": 0.1, "C": 0.1})
-    tests = pairwise_outlet_tests(stance, "own", n_resamples=999)
-    by_pair = tests.set_index(["outlet_a", "outlet_b"])
-    assert by_pair.loc[("A", "B"), "p_adjusted"] < 0.05
-    assert by_pair.loc[("B", "C"), "p_adjusted"] > 0.05
-    words = supported_differences(tests)
-    assert any(s.startswith("A writes more negatively about Syria than B") for s in words)
-    assert "1 of 3 tested" in words[-1]
-    few = pd.concat([stance, _stance_rows({"D": 0.9}, n=4)], ignore_index=True)
-    assert "D" not in set(pairwise_outlet_tests(few, "own", min_articles=3)[["outlet_a", "outlet_b"]].stack())
+def test_outlet_differences_support_clear_outliers_and_not_an_outlet_at_the_mean():
+    """Two outlets 0.4 either side of the rest over 8 articles each are supported; two at the mean are not; an outlet
+    with 4 articles is described, never tested."""
+    stance = _stance_rows({"A": -0.4, "B": 0.4, "C": 0.0, "D": 0.0})
+    few = pd.concat([stance, _stance_rows({"E": 0.9}, n=4)], ignore_index=True)
+    tests = outlet_differences(few, n_resamples=999)
+    by_outlet = tests.set_index("outlet")
+    assert list(by_outlet.index) == ["A", "B", "C", "D"]
+    assert by_outlet.loc[["A", "B"], "supported"].all() and not by_outlet.loc[["C", "D"], "supported"].any()
+    assert by_outlet.loc["A", "ci_high"] < 0 < by_outlet.loc["B", "ci_low"]
+    assert (by_outlet["n_rest"] == 3 * 8 + 4).all()
+    words = describe_outlet_differences(tests, "own")
+    assert words[0].startswith("B writes more positively about Syria than the other outlets") or \
+        words[0].startswith("A writes more negatively about Syria than the other outlets")
+    assert "2 of 4 outlet-actor comparisons" in words[-1]
+    assert describe_outlet_differences(tests, "quoted")[0].startswith("No outlet has at least 5 articles")
 
 
 def test_article_stance_keeps_voices_apart_and_shrinks_few_mentions():

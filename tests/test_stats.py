@@ -83,11 +83,9 @@ def test_the_vectorised_mean_bootstrap_gives_the_loops_interval() -> None:
 def test_large_samples_draw_resampled_means_from_their_normal_limit(abp_word_counts) -> None:
     """Article lengths of ABP: from NORMAL_LIMIT_N articles on, the interval of a difference of means is the full
     bootstrap's to within a twentieth of its width."""
-    from presslens.frames.profiles import difference_interval
-
     own, rest = abp_word_counts[:200], abp_word_counts[200:]
     assert len(rest) >= stats.NORMAL_LIMIT_N
-    limit = difference_interval(own, rest, np.random.default_rng(1), n_resamples=4000)
+    limit = stats.difference_interval(own, rest, np.random.default_rng(1), n_resamples=4000)
     full_rest = rest[np.random.default_rng(2).integers(0, len(rest), size=(4000, len(rest)))].mean(axis=1)
     full_own = own[np.random.default_rng(3).integers(0, len(own), size=(4000, len(own)))].mean(axis=1)
     full = np.quantile(full_own - full_rest, [0.025, 0.975])

@@ -24,10 +24,10 @@ MAX_CONFLICTS = 5
 #: Adjusted p-values below this make a tested difference a finding.
 ALPHA = 0.05
 #: The tests every finding passes, in words (shown on the page).
-TEST_RULE = ("A difference is stated only when a test over articles supports it: frames, each outlet against the "
-             "other outlets (Mann-Whitney U, and a bootstrap interval of the difference that excludes 0); stance, each "
-             "pair of outlets (permutation test, Welch's t-test from 30 articles on each side); both with "
-             f"Benjamini-Hochberg adjusted p < {ALPHA}. For evaluative reporting verbs, two outlets differ when "
+TEST_RULE = ("A difference is stated only when a test over articles supports it, each outlet against the other "
+             "outlets' articles: frames by Mann-Whitney U, stance toward an actor by a permutation test (Welch's "
+             "t-test from 30 articles on each side); both with Benjamini-Hochberg adjusted p < "
+             f"{ALPHA} and a bootstrap interval of the difference that excludes 0. For evaluative reporting verbs, two outlets differ when "
              f"both 95% intervals (articles resampled) rest on at least {stats.MIN_N} articles and do not overlap. "
              "Everything else is "
              "description.")
@@ -144,19 +144,17 @@ def frame_findings(differences: pd.DataFrame) -> dict[str, list[Line]]:
 
 
 def stance_findings(tests: pd.DataFrame) -> dict[str, list[Line]]:
-    """Per outlet: the actors on which it differs from another outlet, where the permutation test supports it."""
+    """Per outlet: the actors on which it differs from the other outlets, where the test supports it."""
     found: dict[str, list[Line]] = {}
     if tests.empty:
         return found
-    for row in tests[tests["p_adjusted"] < ALPHA].itertuples():
-        for outlet, other, mine, theirs, n_mine, n_theirs in (
-                (row.outlet_a, row.outlet_b, row.mean_a, row.mean_b, row.n_a, row.n_b),
-                (row.outlet_b, row.outlet_a, row.mean_b, row.mean_a, row.n_b, row.n_a)):
-            side = "more negatively" if mine < theirs else "more positively"
-            found.setdefault(outlet, []).append(Line(
-                f"writes {side} about {row.actor} than {other} ({row.voice} voice; mean article stance {mine:+.2f} "
-                f"vs {theirs:+.2f}; adjusted p = {row.p_adjusted:.3g})", f"{n_mine} vs {n_theirs} articles", "–",
-                "html/02-stance.html"))
+    for row in tests[tests["supported"].map(_flag)].itertuples():
+        side = "more positively" if row.difference > 0 else "more negatively"
+        found.setdefault(row.outlet, []).append(Line(
+            f"writes {side} about {row.actor} than the other outlets ({row.voice} voice; mean article stance "
+            f"{row.mean:+.2f} vs {row.mean_rest:+.2f}; adjusted p = {row.p_adjusted:.3g})",
+            f"{row.n_articles} vs {row.n_rest} articles", f"{interval(row.ci_low, row.ci_high)} (difference)",
+            "html/02-stance.html"))
     return found
 
 

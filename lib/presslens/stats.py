@@ -78,7 +78,7 @@ def permutation_p(x: np.ndarray, y: np.ndarray, n_resamples: int = N_RESAMPLES, 
 
     Every split is tried when there are at most ``n_resamples`` of them (exact), else ``n_resamples`` random ones;
     the p-value follows ``scipy.stats.permutation_test`` (same exact p-values), computed as one array, which is
-    what a corpus of hundreds of outlets needs (tens of thousands of outlet pairs).
+    what a corpus of hundreds of outlets needs (every outlet against the rest, for every actor and voice).
     """
     pooled = np.concatenate([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
     n, k = len(pooled), len(x)
@@ -154,3 +154,55 @@ def mean_table(frame: pd.DataFrame, by: Sequence[str], value: str, cluster: str 
         rows.append({**dict(zip(by, keys)), "n": len(part), "mean": float(part[value].mean()),
                      "ci_low": low, "ci_high": high, "small_n": too_small(len(part))})
     return pd.DataFrame(rows)
+
+
+def difference_interval(own: np.ndarray, rest: np.ndarray, rng: np.random.Generator,
+                        n_resamples: int = 1000) -> tuple[float, float]:
+    """95% percentile bootstrap interval of mean(own) - mean(rest), resampling the articles of each side (a side of
+    ``NORMAL_LIMIT_N`` articles or more draws its resampled means from their normal limit)."""
+    differences = resampled_means(own, rng, n_resamples) - resampled_means(rest, rng, n_resamples)
+    low, high = np.quantile(differences, [0.025, 0.975])
+    return float(low), float(high)
+
+
+#: The columns of :func:`against_rest` after the cell's own keys.
+AGAINST_REST_COLUMNS = ["outlet", "n_articles", "n_rest", "mean", "mean_rest", "difference", "ci_low", "ci_high",
+                        "test", "p", "p_adjusted", "supported"]
+
+
+def against_rest(table: pd.DataFrame, within: Sequence[str], value: str,
+                 test: Callable[[np.ndarray, np.ndarray], tuple[str, float]], alpha: float = 0.05,
+                 seed: int = SEED) -> pd.DataFrame:
+    """Per cell of ``within`` (a frame, an actor and voice): each outlet's articles against the cell's other articles.
+
+    One row per outlet with at least ``MIN_N`` articles (and ``MIN_N`` elsewhere): both means, the difference with a
+    95% bootstrap interval (:func:`difference_interval`), ``test``'s name and p-value, the Benjamini-Hochberg
+    adjusted p over every row, and ``supported``: adjusted p below ``alpha`` and an interval that excludes 0. One
+    comparison per outlet, so the number of tests grows with the outlets, not with their pairs.
+    """
+    from scipy.stats import false_discovery_control
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for keys, part in table.groupby(list(within), sort=True):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        outlets, values = part["outlet"].to_numpy(), part[value].to_numpy(dtype=float)
+        for outlet in sorted(set(outlets[pd.notna(outlets)])):
+            mine = outlets == outlet
+            own, rest = values[mine], values[~mine]
+            if too_small(len(own)) or too_small(len(rest)):
+                continue
+            low, high = difference_interval(own, rest, rng)
+            name, p_value = test(own, rest)
+            rows.append({**dict(zip(within, keys)), "outlet": outlet, "n_articles": len(own), "n_rest": len(rest),
+                         "mean": float(own.mean()), "mean_rest": float(rest.mean()),
+                         "difference": float(own.mean() - rest.mean()), "ci_low": low, "ci_high": high,
+                         "test": name, "p": p_value})
+    columns = [*within, *AGAINST_REST_COLUMNS]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    result = pd.DataFrame(rows)
+    result["p_adjusted"] = false_discovery_control(result["p"].to_numpy())
+    excludes_zero = (result["ci_low"] > 0) | (result["ci_high"] < 0)
+    result["supported"] = (result["p_adjusted"] < alpha) & excludes_zero
+    return result[columns]

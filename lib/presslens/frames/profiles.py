@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import false_discovery_control, mannwhitneyu
+from scipy.stats import mannwhitneyu
 
 from presslens import stats
 from presslens.frames.cues import with_outlet
 
 #: The two article-level measures of a frame: the classifier's probability and the share of cue sentences.
 MEASURES = ("classifier_probability", "cue_share")
+#: The test of a frame difference, by name.
+RANK_TEST = "Mann-Whitney U"
 MEASURE_WORDS = {"classifier_probability": "classifier probability", "cue_share": "share of sentences with a cue"}
 
 
@@ -36,52 +38,20 @@ def outlet_profile(article_frames: pd.DataFrame, articles: pd.DataFrame,
 
 def frame_differences(article_frames: pd.DataFrame, articles: pd.DataFrame, measure: str = "classifier_probability",
                       alpha: float = 0.05, seed: int = stats.SEED) -> pd.DataFrame:
-    """Each outlet against all other articles, per frame: difference of means, interval, BH-adjusted p.
-
-    The test is Mann-Whitney's U on the articles' values (robust to the many zero cue shares of rare frames); the
-    interval is a 95% bootstrap interval of the difference of means, resampling articles
-    (:func:`difference_interval`). Outlets (and rests) with fewer than ``stats.MIN_N`` articles are not tested. ``supported``: the Benjamini-Hochberg adjusted
-    p-value (over every outlet and frame tested) is below ``alpha`` and the interval excludes zero.
-    """
+    """Each outlet against all other articles, per frame (:func:`presslens.stats.against_rest`): difference of
+    means, 95% bootstrap interval, Mann-Whitney's U (robust to the many zero cue shares of rare frames), BH-adjusted
+    p and ``supported``."""
     table = with_outlet(article_frames.drop(columns="outlet", errors="ignore"), articles)
-    rng = np.random.default_rng(seed)
-    rows = []
-    for frame, part in table.groupby("frame", sort=True):
-        for outlet in sorted(part["outlet"].dropna().unique()):
-            own = part.loc[part["outlet"] == outlet, measure].to_numpy(dtype=float)
-            rest = part.loc[part["outlet"] != outlet, measure].to_numpy(dtype=float)
-            if stats.too_small(len(own)) or stats.too_small(len(rest)):
-                continue
-            low, high = difference_interval(own, rest, rng)
-            rows.append({"outlet": outlet, "frame": frame, "measure": measure, "n_articles": len(own),
-                         "n_rest": len(rest), "mean": own.mean(), "mean_rest": rest.mean(),
-                         "difference": own.mean() - rest.mean(), "ci_low": low, "ci_high": high,
-                         "p": rank_test(own, rest)})
-    columns = ["outlet", "frame", "measure", "n_articles", "n_rest", "mean", "mean_rest", "difference", "ci_low",
-               "ci_high", "p", "p_adjusted", "supported"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    result = pd.DataFrame(rows)
-    result["p_adjusted"] = false_discovery_control(result["p"].to_numpy())
-    excludes_zero = (result["ci_low"] > 0) | (result["ci_high"] < 0)
-    result["supported"] = (result["p_adjusted"] < alpha) & excludes_zero
-    return result[columns]
+    result = stats.against_rest(table, ["frame"], measure, rank_test, alpha, seed)
+    columns = ["outlet", "frame", "measure", *stats.AGAINST_REST_COLUMNS[1:]]
+    return result.assign(measure=measure)[columns]
 
 
-def rank_test(own: np.ndarray, rest: np.ndarray) -> float:
-    """Two-sided p-value of Mann-Whitney's U test (1.0 when all values are equal)."""
+def rank_test(own: np.ndarray, rest: np.ndarray) -> tuple[str, float]:
+    """Mann-Whitney's U test and its two-sided p-value (1.0 when all values are equal)."""
     if np.ptp(np.concatenate([own, rest])) == 0:
-        return 1.0
-    return float(mannwhitneyu(own, rest, alternative="two-sided").pvalue)
-
-
-def difference_interval(own: np.ndarray, rest: np.ndarray, rng: np.random.Generator,
-                        n_resamples: int = 1000) -> tuple[float, float]:
-    """95% percentile bootstrap interval of mean(own) - mean(rest), resampling the articles of each side (a side of
-    ``stats.NORMAL_LIMIT_N`` articles or more draws its resampled means from their normal limit)."""
-    differences = stats.resampled_means(own, rng, n_resamples) - stats.resampled_means(rest, rng, n_resamples)
-    low, high = np.quantile(differences, [0.025, 0.975])
-    return float(low), float(high)
+        return RANK_TEST, 1.0
+    return RANK_TEST, float(mannwhitneyu(own, rest, alternative="two-sided").pvalue)
 
 
 def supported_table(differences: pd.DataFrame, label=lambda frame: frame) -> pd.DataFrame:

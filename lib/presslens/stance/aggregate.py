@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -26,6 +25,8 @@ TABLE_KEYS = ["outlet", "target", "voice", "method"]
 #: The article-level aggregation settings chosen on SEESAW train (``presslens train entity-stance``).
 SETTINGS_PATH = paths.MODEL_DIR / "entity_stance.json"
 VOICES = ("own", "quoted", "all")
+#: Each voice as a heading.
+VOICE_TITLES = {"own": "The outlet's own voice", "quoted": "The voices it quotes", "all": "Both voices together"}
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ def outlet_actor_stance(stance: pd.DataFrame) -> pd.DataFrame:
 
 
 #: From this many articles on each side, a difference of means is tested by Welch's t-test (the permutation test's
-#: large-sample equivalent, and thousands of times cheaper: a 10,000-article corpus makes tens of thousands of pairs).
+#: large-sample equivalent, and thousands of times cheaper when one side is an outlet's hundreds of articles).
 LARGE_SAMPLE = 30
 
 
@@ -273,52 +274,36 @@ def mean_difference_p(x: np.ndarray, y: np.ndarray, n_resamples: int = stats.N_R
     return "permutation test", stats.permutation_p(x, y, n_resamples)
 
 
-def pairwise_outlet_tests(stance: pd.DataFrame, voice: str = "own", min_articles: int = 3,
-                          n_resamples: int = stats.N_RESAMPLES) -> pd.DataFrame:
-    """Per actor, every pair of outlets with enough articles: difference of mean article stance and its test.
-
-    An outlet enters with at least ``min_articles`` and ``stats.MIN_N`` articles on the actor (fewer are described,
-    never compared). Two-sided permutation test of the difference of means (articles shuffled between the two
-    outlets), or Welch's t-test once both outlets have ``LARGE_SAMPLE`` articles; then Benjamini-Hochberg control
-    of the false discovery rate over all pairs of all actors in this voice.
-    """
-    from scipy.stats import false_discovery_control
-
-    part = stance[stance["voice"] == voice]
-    rows = []
-    for actor, cell in part.groupby("actor", sort=True):
-        samples = {outlet: grp["stance"].to_numpy() for outlet, grp in cell.groupby("outlet", sort=True)
-                   if len(grp) >= max(min_articles, stats.MIN_N)}
-        for first, second in itertools.combinations(sorted(samples), 2):
-            x, y = samples[first], samples[second]
-            test, p_value = mean_difference_p(x, y, n_resamples)
-            rows.append({"actor": actor, "voice": voice, "outlet_a": first, "outlet_b": second, "n_a": len(x),
-                         "n_b": len(y), "mean_a": float(x.mean()), "mean_b": float(y.mean()),
-                         "difference": float(x.mean() - y.mean()), "test": test, "p_value": p_value})
-    table = pd.DataFrame(rows, columns=["actor", "voice", "outlet_a", "outlet_b", "n_a", "n_b", "mean_a", "mean_b",
-                                        "difference", "test", "p_value"])
-    table["p_adjusted"] = false_discovery_control(table["p_value"].to_numpy()) if len(table) else []
-    return table
+def outlet_differences(stance: pd.DataFrame, alpha: float = 0.05, n_resamples: int = stats.N_RESAMPLES
+                       ) -> pd.DataFrame:
+    """Per actor and voice, each outlet's articles against the other outlets' articles on that actor
+    (:func:`presslens.stats.against_rest`): difference of mean article stance with a bootstrap interval, the test of
+    :func:`mean_difference_p`, Benjamini-Hochberg over every outlet, actor and voice, and ``supported``."""
+    return stats.against_rest(stance, ["actor", "voice"], "stance",
+                              lambda own, rest: mean_difference_p(own, rest, n_resamples), alpha)
 
 
-def supported_differences(tests: pd.DataFrame, alpha: float = 0.05) -> list[str]:
-    """Sentences naming each difference the tests support (adjusted p < alpha), then a count of the rest."""
-    supported = tests[tests["p_adjusted"] < alpha].sort_values(["actor", "p_adjusted"], kind="stable")
-    sentences = []
-    for row in supported.itertuples():
-        lower, higher = (row.outlet_a, row.outlet_b) if row.difference < 0 else (row.outlet_b, row.outlet_a)
-        low_mean, high_mean = sorted((row.mean_a, row.mean_b))
-        n_low, n_high = (row.n_a, row.n_b) if row.difference < 0 else (row.n_b, row.n_a)
-        sentences.append(f"{lower} writes more negatively about {row.actor} than {higher} in the {row.voice} voice "
-                         f"(mean article stance {low_mean:+.2f} over {n_low} articles vs {high_mean:+.2f} over "
-                         f"{n_high}; {row.test}, FDR-adjusted p = {row.p_adjusted:.3f}).")
-    rest = len(tests) - len(supported)
-    if len(tests) == 0:
-        sentences.append("No pair of outlets has enough articles on a common actor to be tested.")
-    elif rest:
-        sentences.append(f"The other {rest} of {len(tests)} tested outlet pairs show no difference that the "
-                         f"test supports (adjusted p ≥ {alpha}); their means may differ by chance.")
-    return sentences
+def supported_outlet_differences(tests: pd.DataFrame) -> pd.DataFrame:
+    """The supported differences, largest first."""
+    return tests[tests["supported"].astype(bool)].sort_values("difference", key=np.abs, ascending=False,
+                                                               kind="stable")
+
+
+def describe_outlet_differences(tests: pd.DataFrame, voice: str, limit: int = 10) -> list[str]:
+    """The ``limit`` largest supported differences of one voice in words, then how many there are in all."""
+    part = tests[tests["voice"] == voice]
+    if part.empty:
+        return [f"No outlet has at least {stats.MIN_N} articles on an actor (and {stats.MIN_N} elsewhere) in the "
+                f"{voice} voice, so none is tested."]
+    supported = supported_outlet_differences(part)
+    sentences = [f"{row.outlet} writes {'more positively' if row.difference > 0 else 'more negatively'} about "
+                 f"{row.actor} than the other outlets (mean article stance {row.mean:+.2f} over {row.n_articles} "
+                 f"articles vs {row.mean_rest:+.2f} over {row.n_rest}; difference {row.difference:+.2f} "
+                 f"[95% {row.ci_low:+.2f}, {row.ci_high:+.2f}]; {row.test}, adjusted p = {row.p_adjusted:.3g})."
+                 for row in supported.head(limit).itertuples()]
+    more = f" (the {limit} largest above; every one in the table below)" if len(supported) > limit else ""
+    return [*sentences, f"{len(supported)} of {len(part)} outlet-actor comparisons in this voice are supported"
+                        f"{more}; the others may differ by chance."]
 
 
 def with_quote_speakers(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
