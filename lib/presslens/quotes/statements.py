@@ -30,9 +30,9 @@ def similarity(first: str, second: str) -> float:
 def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Pairs of attributions (different articles, same speaker id) whose contents score >= threshold.
 
-    Each speaker's distinct contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, a block
-    of rows at a time); the pairs of attributions are then expanded from the pairs of contents as arrays. A quote
-    copied into a hundred articles is compared once, and a speaker quoted thousands of times costs seconds.
+    Each speaker's distinct contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, a block of
+    rows at a time against the contents from that block on: each pair once); the pairs of attributions are then
+    expanded from the pairs of contents as arrays. A quote copied into a hundred articles is compared once.
     """
     firsts, seconds, scores = [], [], []
     usable = quotes[(quotes["speaker_id"] != "") & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
@@ -56,10 +56,10 @@ def _speaker_links(contents: list[str], threshold: float) -> tuple[np.ndarray, n
     holders = np.split(order, np.cumsum(np.bincount(which, minlength=len(distinct)))[:-1])
     firsts, seconds, scores = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]
     for start in range(0, len(distinct), BLOCK_ROWS):
-        block = process.cdist(distinct[start:start + BLOCK_ROWS].tolist(), distinct.tolist(),
+        block = process.cdist(distinct[start:start + BLOCK_ROWS].tolist(), distinct[start:].tolist(),
                               scorer=fuzz.token_set_ratio, score_cutoff=threshold, dtype=np.float64)
         for row, column in zip(*np.nonzero(block >= threshold)):
-            a, b = start + row, column
+            a, b = start + row, start + column
             if b < a:
                 continue
             left, right = np.meshgrid(holders[a], holders[b], indexing="ij")
