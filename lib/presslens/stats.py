@@ -206,3 +206,9 @@ def against_rest(table: pd.DataFrame, within: Sequence[str], value: str,
     excludes_zero = (result["ci_low"] > 0) | (result["ci_high"] < 0)
     result["supported"] = (result["p_adjusted"] < alpha) & excludes_zero
     return result[columns]
+
+
+def supported_first(differences: pd.DataFrame) -> pd.DataFrame:
+    """The supported rows of an :func:`against_rest` table, the largest difference first."""
+    supported = differences[differences["supported"].astype(bool)]
+    return supported.sort_values("difference", key=np.abs, ascending=False, kind="stable")

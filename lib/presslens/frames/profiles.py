@@ -56,7 +56,7 @@ def rank_test(own: np.ndarray, rest: np.ndarray) -> tuple[str, float]:
 
 def supported_table(differences: pd.DataFrame, label=lambda frame: frame) -> pd.DataFrame:
     """The supported differences as a table to sort and search, largest first."""
-    supported = differences[differences["supported"]].sort_values("difference", key=np.abs, ascending=False)
+    supported = stats.supported_first(differences)
     return supported.assign(frame=supported["frame"].map(label))[
         ["outlet", "frame", "mean", "mean_rest", "difference", "ci_low", "ci_high", "n_articles", "n_rest",
          "p_adjusted"]].reset_index(drop=True)
@@ -68,7 +68,7 @@ def describe_differences(differences: pd.DataFrame, label=lambda frame: frame, l
     if differences.empty:
         return ["No outlet has enough articles (at least 5, and 5 elsewhere) to test a difference."]
     measure = MEASURE_WORDS.get(differences["measure"].iloc[0], differences["measure"].iloc[0])
-    supported = differences[differences["supported"]].sort_values("difference", key=np.abs, ascending=False)
+    supported = stats.supported_first(differences)
     tested = f"{len(differences)} outlet-frame comparisons tested (Mann-Whitney U, Benjamini-Hochberg)"
     if supported.empty:
         return [f"No frame differs between an outlet and the other outlets beyond chance ({tested})."]

@@ -283,19 +283,13 @@ def outlet_differences(stance: pd.DataFrame, alpha: float = 0.05, n_resamples: i
                               lambda own, rest: mean_difference_p(own, rest, n_resamples), alpha)
 
 
-def supported_outlet_differences(tests: pd.DataFrame) -> pd.DataFrame:
-    """The supported differences, largest first."""
-    return tests[tests["supported"].astype(bool)].sort_values("difference", key=np.abs, ascending=False,
-                                                               kind="stable")
-
-
 def describe_outlet_differences(tests: pd.DataFrame, voice: str, limit: int = 10) -> list[str]:
     """The ``limit`` largest supported differences of one voice in words, then how many there are in all."""
     part = tests[tests["voice"] == voice]
     if part.empty:
         return [f"No outlet has at least {stats.MIN_N} articles on an actor (and {stats.MIN_N} elsewhere) in the "
                 f"{voice} voice, so none is tested."]
-    supported = supported_outlet_differences(part)
+    supported = stats.supported_first(part)
     sentences = [f"{row.outlet} writes {'more positively' if row.difference > 0 else 'more negatively'} about "
                  f"{row.actor} than the other outlets (mean article stance {row.mean:+.2f} over {row.n_articles} "
                  f"articles vs {row.mean_rest:+.2f} over {row.n_rest}; difference {row.difference:+.2f} "
