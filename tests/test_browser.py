@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromiu
 NOTEBOOKS = [path.stem for path in runner.notebook_paths()]
 VIEWPORT = {"width": 1280, "height": 900}
 #: JavaScript run in each page: what the checks need to know about it.
-INSPECT = """() => ({
+INSPECT = r"""() => ({
   images: [...document.images].map(img => ({src: img.currentSrc.slice(0, 80), width: img.naturalWidth})),
   stderr: document.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length,
   parameters: document.querySelectorAll('.celltag_parameters, .celltag_injected-parameters').length,
