@@ -283,6 +283,21 @@ def test_the_figure_stays_bounded_and_legible_at_10000_events():
     assert left_out == 0
 
 
+@pytest.mark.parametrize("start, end, words", [
+    ("2020-02-04", "2020-02-04", "4 Feb 2020"),
+    ("2018-02-01", "2018-02-28", "Feb 2018"),
+    ("2016-01-01", "2016-12-31", "2016"),
+    ("2016-06-01", "2016-08-31", "Jun–Aug 2016"),
+    ("2000-01-01", "2009-12-31", "2000–2009"),
+    ("2015-12-01", "2016-02-29", "Dec 2015 – Feb 2016"),
+    ("2018-01-15", "2018-01-21", "15–21 Jan 2018"),
+    ("2018-01-15", "2018-03-02", "15 Jan – 2 Mar 2018"),
+    ("2017-12-30", "2018-01-02", "30 Dec 2017 – 2 Jan 2018"),
+])
+def test_top_entries_are_labelled_with_their_dates_in_words(start, end, words):
+    assert plot.span_words(start, end) == words
+
+
 def test_a_small_timeline_keeps_labelled_lanes(seed_study, seed_docs):
     from presslens.timeline import build
 

@@ -51,6 +51,23 @@ def _label(text: str) -> str:
     return "\n".join(textwrap.wrap(textwrap.shorten(text, LABEL_CHARS * 2, placeholder="…"), LABEL_CHARS)[:2])
 
 
+def span_words(start: str, end: str) -> str:
+    """A date span as a reader writes it: "4 Feb 2020", "4–5 Feb 2020", "Feb 2018", "2016", "Jun–Aug 2016", "2008–2012"."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if first == last:
+        return f"{first.day} {first:%b %Y}"
+    if first.day != 1 or (last + timedelta(days=1)).day != 1:
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.day}–{last.day} {last:%b %Y}"
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}" if first.year == last.year \
+            else f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+    if (first.month, last.month) == (1, 12):
+        return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%b %Y}"
+    return f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y} – {last:%b %Y}"
+
+
 def draw_timeline(axes: "object", windows: list[tuple[date, date]], events: pd.DataFrame,
                   timeline: pd.DataFrame, conflicts: pd.DataFrame) -> int:
     """One panel per episode: outlet lanes, a marker per dated event numbered by its timeline entry,
@@ -275,8 +292,8 @@ def _draw_strips(ax: plt.Axes, events: pd.DataFrame, lanes: dict[str, str], name
 
 
 def _draw_top_labels(ax: plt.Axes, entries: pd.DataFrame, low: date, high: date) -> None:
-    """A stem and a label per top entry at its date, running leftwards in the last 40% of the axis (rows are
-    assigned after layout by :func:`stack_labels`)."""
+    """A stem and a label per top entry at its date (the event, then its dates and outlets), running leftwards in
+    the last 40% of the axis (rows are assigned after layout by :func:`stack_labels`)."""
     ax.set_ylim(0, LABEL_ROWS + 0.6)
     ax.set_yticks([])
     ax.grid(False)
@@ -286,7 +303,9 @@ def _draw_top_labels(ax: plt.Axes, entries: pd.DataFrame, low: date, high: date)
         colour = CONFLICT_COLOUR if entry.conflict else "#777777"
         ax.plot([day, day], [0, 0.6], color=colour, linewidth=0.8)
         late = day > pd.Timestamp(low) + 0.6 * (pd.Timestamp(high) - pd.Timestamp(low))
-        ax.text(day, 0.65, f"{_label(entry.event)} ({entry.n_outlets} outlets)", fontsize=7,
+        label = (f"{textwrap.shorten(entry.event, LABEL_CHARS, placeholder='…')}\n"
+                 f"{span_words(entry.start_date, entry.end_date)} · {entry.n_outlets} outlets")
+        ax.text(day, 0.65, label, fontsize=7,
                 ha="right" if late else "left", va="bottom", color=CONFLICT_COLOUR if entry.conflict else "#222222",
                 clip_on=True)
     ax.set_xlim(pd.Timestamp(low), pd.Timestamp(high))
@@ -294,9 +313,12 @@ def _draw_top_labels(ax: plt.Axes, entries: pd.DataFrame, low: date, high: date)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
 
 
-def stack_labels(ax: plt.Axes, gap_px: float = 6) -> None:
+def stack_labels(ax: plt.Axes, gap_px: float = 9) -> None:
     """Put each stem label (in date order) on the lowest of ``LABEL_ROWS`` rows where it overlaps no other label and
-    stays inside the axes, raising its stem to it; a label that fits nowhere is hidden with its stem."""
+    stays inside the axes, raising its stem to it; a label that fits nowhere is hidden with its stem. Text is
+    measured at the resolution the figure is saved at (text widths do not scale exactly with it)."""
+    shown_dpi = ax.figure.dpi
+    ax.figure.set_dpi(plotting.STYLE["savefig.dpi"])
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     rows: list[list[tuple[float, float]]] = [[] for _ in range(LABEL_ROWS)]
@@ -313,6 +335,7 @@ def stack_labels(ax: plt.Axes, gap_px: float = 6) -> None:
         else:
             text.set_visible(False)
             stem.set_visible(False)
+    ax.figure.set_dpi(shown_dpi)
 
 
 def _draw_conflict_panel(ax: plt.Axes, conflicts: pd.DataFrame) -> None:
