@@ -26,11 +26,10 @@ ALPHA = 0.05
 #: The tests every finding passes, in words (shown on the page).
 TEST_RULE = ("A difference is stated only when a test over articles supports it, each outlet against the other "
              "outlets' articles: frames by Mann-Whitney U, stance toward an actor by a permutation test (Welch's "
-             "t-test from 30 articles on each side); both with Benjamini-Hochberg adjusted p < "
-             f"{ALPHA} and a bootstrap interval of the difference that excludes 0. For evaluative reporting verbs, two outlets differ when "
-             f"both 95% intervals (articles resampled) rest on at least {stats.MIN_N} articles and do not overlap. "
-             "Everything else is "
-             "description.")
+             f"t-test from 30 articles on each side); both with Benjamini-Hochberg adjusted p < {ALPHA} and a "
+             "bootstrap interval of the difference that excludes 0. For evaluative reporting verbs, two outlets differ "
+             f"when both 95% intervals (articles resampled) rest on at least {stats.MIN_N} articles and do not "
+             "overlap. Everything else is description.")
 
 
 @dataclass

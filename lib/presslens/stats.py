@@ -108,6 +108,14 @@ def _shuffles(n: int, n_resamples: int, seed: int) -> np.ndarray:
     return np.argsort(np.random.default_rng(seed).random((n_resamples, n)), axis=1)
 
 
+def precision_recall_f1(hits: int, n_system: int, n_gold: int) -> dict[str, float]:
+    """Precision, recall and F1 (rounded to 4 places) from the counts of hits, system answers and gold answers."""
+    precision = hits / n_system if n_system else 0.0
+    recall = hits / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a proportion, always containing the share; (nan, nan) when n is 0."""
     if n == 0:
@@ -212,3 +220,9 @@ def supported_first(differences: pd.DataFrame) -> pd.DataFrame:
     """The supported rows of an :func:`against_rest` table, the largest difference first."""
     supported = differences[differences["supported"].astype(bool)]
     return supported.sort_values("difference", key=np.abs, ascending=False, kind="stable")
+
+
+def supported_count(n_supported: int, tested: str, limit: int) -> str:
+    """The closing line of a listed few supported differences: how many of those tested, and where the rest are."""
+    more = f" (the {limit} largest above; every one in the table below)" if n_supported > limit else ""
+    return f"{n_supported} of {tested} are supported{more}."

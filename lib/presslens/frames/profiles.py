@@ -77,5 +77,4 @@ def describe_differences(differences: pd.DataFrame, label=lambda frame: frame, l
                  f"{row.difference:+.2f} [95% {row.ci_low:+.2f}, {row.ci_high:+.2f}], {row.n_articles} vs "
                  f"{row.n_rest} articles, adjusted p = {row.p_adjusted:.3g}."
                  for row in supported.head(limit).itertuples()]
-    more = f" (the {limit} largest above; every one in the table below)" if len(supported) > limit else ""
-    return [*sentences, f"{len(supported)} of {tested} are supported{more}."]
+    return [*sentences, stats.supported_count(len(supported), tested, limit)]

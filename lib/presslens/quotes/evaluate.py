@@ -15,7 +15,7 @@ import yaml
 from scipy.optimize import linear_sum_assignment
 from spacy.tokens import Doc
 
-from presslens import arguments, paths, registry
+from presslens import arguments, paths, registry, stats
 from presslens.quotes import lexicons
 from presslens.quotes.extract import QUOTE_MARKS, extract_quotes, find_quote_blocks
 
@@ -249,10 +249,7 @@ def source_correct(text: str, gold: Item, predicted: Item) -> tuple[bool, bool]:
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
     """Precision, recall, F1 and counts."""
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "tp": tp, "predicted": n_pred, "gold": n_gold}
+    return {**stats.precision_recall_f1(tp, n_pred, n_gold), "tp": tp, "predicted": n_pred, "gold": n_gold}
 
 
 class Tally:

@@ -295,9 +295,8 @@ def describe_outlet_differences(tests: pd.DataFrame, voice: str, limit: int = 10
                  f"articles vs {row.mean_rest:+.2f} over {row.n_rest}; difference {row.difference:+.2f} "
                  f"[95% {row.ci_low:+.2f}, {row.ci_high:+.2f}]; {row.test}, adjusted p = {row.p_adjusted:.3g})."
                  for row in supported.head(limit).itertuples()]
-    more = f" (the {limit} largest above; every one in the table below)" if len(supported) > limit else ""
-    return [*sentences, f"{len(supported)} of {len(part)} outlet-actor comparisons in this voice are supported"
-                        f"{more}; the others may differ by chance."]
+    tested = f"{len(part)} outlet-actor comparisons in this voice (Benjamini-Hochberg)"
+    return [*sentences, stats.supported_count(len(supported), tested, limit)]
 
 
 def with_quote_speakers(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:

@@ -8,21 +8,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from presslens import arguments, nlp, registry
+from presslens import arguments, nlp, registry, stats
 from presslens.timeline import gold as G
 from presslens.timeline.timex import extract_timex
-
-
-def _f1(precision: float, recall: float) -> float:
-    """Harmonic mean of precision and recall (0 when both are 0)."""
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def _prf(hits: int, n_system: int, n_gold: int) -> dict[str, float]:
-    """Precision, recall and F1 from counts."""
-    precision = hits / n_system if n_system else 0.0
-    recall = hits / n_gold if n_gold else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(_f1(precision, recall), 4)}
 
 
 def align(system: list[dict], gold: list[G.GoldTimex]) -> list[tuple[dict, G.GoldTimex]]:
@@ -59,12 +47,12 @@ def score_timex(docs: list[G.GoldDoc], predictions: dict[str, list[dict]]) -> di
             type_ok += s["type"] == g.type
             per_type[g.type]["n"] += 1
             per_type[g.type]["value_ok"] += s["value"] == g.value
-    relaxed_scores = _prf(relaxed, n_system, n_gold)
+    relaxed_scores = stats.precision_recall_f1(relaxed, n_system, n_gold)
     value_accuracy = value_ok / relaxed if relaxed else 0.0
     type_accuracy = type_ok / relaxed if relaxed else 0.0
     return {
         "documents": len(docs), "gold": n_gold, "system": n_system,
-        "strict": _prf(strict, n_system, n_gold), "relaxed": relaxed_scores,
+        "strict": stats.precision_recall_f1(strict, n_system, n_gold), "relaxed": relaxed_scores,
         "value_accuracy": round(value_accuracy, 4), "value_f1": round(value_accuracy * relaxed_scores["f1"], 4),
         "type_accuracy": round(type_accuracy, 4), "type_f1": round(type_accuracy * relaxed_scores["f1"], 4),
         "value_accuracy_by_type": {t: {"n": c["n"], "accuracy": round(c["value_ok"] / c["n"], 4)}

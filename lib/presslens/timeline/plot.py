@@ -52,7 +52,7 @@ def _label(text: str) -> str:
 
 
 def span_words(start: str, end: str) -> str:
-    """A date span as a reader writes it: "4 Feb 2020", "4–5 Feb 2020", "Feb 2018", "2016", "Jun–Aug 2016", "2008–2012"."""
+    """A date span as a reader writes it: "4 Feb 2020", "4–5 Feb 2020", "Feb 2018", "2016", "Jun–Aug 2016"."""
     first, last = date.fromisoformat(start), date.fromisoformat(end)
     if first == last:
         return f"{first.day} {first:%b %Y}"

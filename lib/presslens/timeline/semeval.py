@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc, Token
 
-from presslens import arguments, nlp, registry
+from presslens import arguments, nlp, registry, stats
 from presslens.frames.devices import term_counts
 from presslens.syntax import is_root
 from presslens.timeline import gold as G
@@ -138,13 +138,8 @@ def pairwise(clusters: list[list[str]]) -> set[frozenset[str]]:
 
 
 def _prf(system: set, gold: set) -> dict[str, float]:
-    """Pairwise precision, recall and F1."""
-    hits = len(system & gold)
-    precision = hits / len(system) if system else 0.0
-    recall = hits / len(gold) if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "system_pairs": len(system),
+    """Pairwise precision, recall and F1, and how many pairs each side has."""
+    return {**stats.precision_recall_f1(len(system & gold), len(system), len(gold)), "system_pairs": len(system),
             "gold_pairs": len(gold)}
 
 

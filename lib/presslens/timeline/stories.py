@@ -15,8 +15,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from presslens import paths
-from presslens.timeline.evaluate import _prf
+from presslens import paths, stats
 
 #: Hand-judged pairs of ABP articles: their cosine and whether they tell the same story (guideline beside it).
 STORY_SAMPLE = paths.PROJECT_ROOT / "tests" / "data" / "timeline_story_pairs.csv"
@@ -67,7 +66,7 @@ def story_threshold(sample: Path = STORY_SAMPLE) -> tuple[float, dict[str, float
     best, best_scores = THRESHOLDS[0], {"f1": -1.0}
     for threshold in THRESHOLDS:
         said = pairs["cosine"].to_numpy() >= threshold
-        scores = _prf(int((said & truth).sum()), int(said.sum()), int(truth.sum()))
+        scores = stats.precision_recall_f1(int((said & truth).sum()), int(said.sum()), int(truth.sum()))
         if scores["f1"] > best_scores["f1"]:
             best, best_scores = threshold, {**scores, "pairs": len(pairs)}
     return best, best_scores
