@@ -805,20 +805,18 @@ def _person_clusters(counts: Counter, articles: Mapping[str, set]) -> dict[str, 
     full = sorted((name for name in counts if parts[name].given and not parts[name].initials_only),
                   key=lambda name: (-counts[name], -len(name), name))
     clusters: list[list[str]] = []
+    by_surname: dict[str, list[list[str]]] = {}
     reasons: dict[str, str] = {}
     for name in full:
-        for cluster in clusters:
-            head = cluster[0]
-            why = parts[head].surname == parts[name].surname and _given_names_match(parts[head], parts[name])
+        for cluster in by_surname.get(parts[name].surname, []):
+            why = _given_names_match(parts[cluster[0]], parts[name])
             if why:
                 cluster.append(name)
                 reasons[name] = f"same surname, {why}"
                 break
         else:
             clusters.append([name])
-    by_surname: dict[str, list[list[str]]] = {}
-    for cluster in clusters:
-        by_surname.setdefault(parts[cluster[0]].surname, []).append(cluster)
+            by_surname.setdefault(parts[name].surname, []).append(clusters[-1])
     for name in sorted(set(counts) - set(full)):
         candidates = by_surname.get(parts[name].surname, [])
         if parts[name].given:

@@ -30,14 +30,16 @@ def similarity(first: str, second: str) -> float:
 def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Pairs of attributions (different articles, same speaker id) whose contents score >= threshold.
 
-    Each speaker's distinct contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, a block of
-    rows at a time against the contents from that block on: each pair once); the pairs of attributions are then
-    expanded from the pairs of contents as arrays. A quote copied into a hundred articles is compared once.
+    Each speaker's distinct contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, on every
+    core, a block of rows at a time against the contents from that block on: each pair once); the pairs of attributions are then
+    expanded from the pairs of contents as arrays. A quote copied into a hundred articles is compared once; a
+    speaker quoted in one article only (every described speaker) has nothing to link.
     """
     firsts, seconds, scores = [], [], []
     usable = quotes[(quotes["speaker_id"] != "") & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
+    usable = usable[usable.groupby("speaker_id")["article_id"].transform("nunique") >= 2]
     for _, group in usable.groupby("speaker_id", sort=True):
-        first, second, score = _speaker_links([text.lower() for text in group["content"]], threshold)
+        first, second, score = _speaker_links(group["content"].str.lower().tolist(), threshold)
         articles, quote_ids = group["article_id"].to_numpy(), group["quote_id"].to_numpy()
         keep = articles[first] != articles[second]
         firsts.append(quote_ids[first[keep]])
@@ -57,7 +59,8 @@ def _speaker_links(contents: list[str], threshold: float) -> tuple[np.ndarray, n
     firsts, seconds, scores = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]
     for start in range(0, len(distinct), BLOCK_ROWS):
         block = process.cdist(distinct[start:start + BLOCK_ROWS].tolist(), distinct[start:].tolist(),
-                              scorer=fuzz.token_set_ratio, score_cutoff=threshold, dtype=np.float64)
+                              scorer=fuzz.token_set_ratio, score_cutoff=threshold, dtype=np.float64,
+                              workers=-1)
         for row, column in zip(*np.nonzero(block >= threshold)):
             a, b = start + row, start + column
             if b < a:

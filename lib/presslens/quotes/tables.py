@@ -208,11 +208,10 @@ def merge_evidence(quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per speaker reached under two or more surface forms: the forms, why they were joined, where."""
     columns = ["speaker", "speaker_id", "forms", "n_forms", "reasons", "n_articles", "n_outlets", "article_ids"]
     named = quotes[(quotes["speaker_id"] != "") & (quotes["speaker_mention"] != "")]
+    named = named[named.groupby("speaker_id")["speaker_mention"].transform("nunique") >= 2]
     rows = []
     for speaker_id, part in named.groupby("speaker_id", sort=True):
         forms = sorted(set(part["speaker_mention"]))
-        if len(forms) < 2:
-            continue
         reasons = sorted(set(reason for reason in part.get("merge_reason", pd.Series(dtype=str)) if reason))
         rows.append({"speaker": part["speaker"].iloc[0], "speaker_id": speaker_id, "forms": "; ".join(forms),
                      "n_forms": len(forms), "reasons": " | ".join(reasons), "n_articles": part["article_id"].nunique(),
