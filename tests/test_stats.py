@@ -108,3 +108,16 @@ def test_permutation_p_gives_scipys_exact_p_values_and_close_random_ones() -> No
                                      n_resamples=2000, alternative="two-sided", random_state=stats.SEED).pvalue
         ours = stats.permutation_p(x, y)
         assert ours == pytest.approx(reference, abs=1e-12 if exact else 0.05), (size_x, size_y)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_median_of_resampled_clusters_is_np_median_of_the_pooled_values(seed: int):
+    """The median interval over clusters is computed from value counts, not pooled arrays; it must give exactly
+    what ``np.median`` of each pooled resample gives (odd and even totals, repeated values, negative days)."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 6, 40)
+    values = np.round(rng.normal(30, 80, sizes.sum()))
+    clusters = np.repeat(np.arange(len(sizes)), sizes).tolist()
+    fast = stats.bootstrap_ci(values, np.median, clusters=clusters)
+    pooled = stats.bootstrap_ci(values, lambda x: float(np.median(x)), clusters=clusters)
+    assert fast == pooled

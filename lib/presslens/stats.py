@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 #: Below this many observations a per-outlet figure is description only, never a comparison.
 MIN_N = 5
@@ -48,9 +49,13 @@ def bootstrap_ci(
         if len(groups) < 2:
             return (float("nan"), float("nan"))
         picks = rng.integers(0, len(groups), size=(n_resamples, len(groups)))
-        estimates = (_row_means(np.array([g.sum() for g in groups]), np.array([g.size for g in groups], float), picks)
-                     if statistic is np.mean
-                     else np.array([statistic(np.concatenate([groups[g] for g in row])) for row in picks]))
+        if statistic is np.mean:
+            estimates = _row_means(np.array([g.sum() for g in groups]), np.array([g.size for g in groups], float),
+                                   picks)
+        elif statistic is np.median:
+            estimates = _cluster_medians(groups, picks)
+        else:
+            estimates = np.array([statistic(np.concatenate([groups[g] for g in row])) for row in picks])
     alpha = (1 - confidence) / 2
     low, high = np.quantile(estimates, [alpha, 1 - alpha])
     estimate = float(statistic(data))
@@ -64,6 +69,24 @@ def _row_means(sums: np.ndarray, sizes: np.ndarray, picks: np.ndarray, rows_per_
         block = picks[first:first + rows_per_block]
         means[first:first + rows_per_block] = sums[block].sum(axis=1) / sizes[block].sum(axis=1)
     return means
+
+
+def _cluster_medians(groups: list[np.ndarray], picks: np.ndarray, rows_per_block: int = 256) -> np.ndarray:
+    """Per row of ``picks``: the median of the picked clusters' values pooled, as ``np.median`` gives it, from
+    how often each distinct value is picked (no pooled array is built)."""
+    values, where = np.unique(np.concatenate(groups), return_inverse=True)
+    owner = np.repeat(np.arange(len(groups)), [g.size for g in groups])
+    per_cluster = sparse.csr_matrix((np.ones(len(owner)), (owner, where)), shape=(len(groups), len(values)))
+    medians = np.empty(len(picks))
+    for first in range(0, len(picks), rows_per_block):
+        block = picks[first:first + rows_per_block]
+        times = np.stack([np.bincount(row, minlength=len(groups)) for row in block]).astype(float)
+        running = np.cumsum((per_cluster.T @ times.T).T, axis=1)
+        total = running[:, -1]
+        low = (running > ((total - 1) // 2)[:, None]).argmax(axis=1)
+        high = (running > (total // 2)[:, None]).argmax(axis=1)
+        medians[first:first + rows_per_block] = (values[low] + values[high]) / 2
+    return medians
 
 
 def resampled_means(values: np.ndarray, rng: np.random.Generator, n_resamples: int) -> np.ndarray:

@@ -33,8 +33,8 @@ class StoryVectors:
     @classmethod
     def from_term_counts(cls, term_counts: pd.DataFrame) -> "StoryVectors":
         """Vectors from long (article_id, term, count) rows, the store's ``term_counts`` table."""
-        articles, article_codes = np.unique(term_counts["article_id"].astype(str).to_numpy(), return_inverse=True)
-        _, term_codes = np.unique(term_counts["term"].astype(str).to_numpy(), return_inverse=True)
+        article_codes, articles = pd.factorize(term_counts["article_id"].astype(str), sort=True)
+        term_codes, _ = pd.factorize(term_counts["term"].astype(str), sort=True)
         counts = sparse.csr_matrix((term_counts["count"].to_numpy(dtype=float), (article_codes, term_codes)))
         matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
         return cls({article: row for row, article in enumerate(articles)}, matrix)
