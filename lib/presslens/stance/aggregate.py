@@ -180,6 +180,11 @@ def strongest_evidence(mentions: pd.DataFrame, outlet: str, target: str, voice: 
     """The ``k`` sentences with the largest |score| for one cell, with their trace."""
     cell = mentions[(mentions["outlet"] == outlet) & (mentions["target"] == target)
                     & (mentions["voice"] == voice) & (mentions["method"] == method)]
+    return _strongest(cell, k)
+
+
+def _strongest(cell: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The ``k`` rows of one cell's mentions with the largest |score| (ties: in order), with their trace."""
     order = cell["score"].abs().sort_values(ascending=False, kind="stable").index
     return cell.loc[order[:k], ["article_id", "start_char", "end_char", "text", "speaker", "polarity", "score",
                                 "sentence"]]
@@ -222,8 +227,8 @@ def _label(row: Any) -> str:
 def evidence_details(mentions: pd.DataFrame, method: str = "model", k: int = 3) -> str:
     """HTML: one collapsible block per outlet × target × voice with its ``k`` strongest evidence sentences."""
     blocks = []
-    for (outlet, target, voice), _ in mentions[mentions["method"] == method].groupby(["outlet", "target", "voice"]):
-        rows = strongest_evidence(mentions, outlet, target, voice, method, k)
+    for (outlet, target, voice), cell in mentions[mentions["method"] == method].groupby(["outlet", "target", "voice"]):
+        rows = _strongest(cell, k)
         items = "".join(f"<li>[{r.polarity:+d}, {r.score:+.2f}] {html.escape(r.sentence)} "
                         f"<small>({r.article_id} {r.start_char}-{r.end_char}"
                         f"{', quoting ' + html.escape(r.speaker) if r.speaker else ''})</small></li>"
