@@ -29,8 +29,11 @@ NAME_WORD = re.compile(r"[A-Z][\w.'’-]*|[a-z]{1,3}-[A-Z][\w'’-]*")
 PERSON, ORGANISATION, COUNTRY, PLACE, GROUP, OTHER = "person", "organisation", "country", "place", "group", "other"
 #: NER label -> actor kind (a GPE the country gazetteer does not know is a place: a city, a region, a state).
 KIND_OF_LABEL = {"PERSON": PERSON, "ORG": ORGANISATION, "GPE": PLACE, "NORP": GROUP}
-#: A word standing alone this often and never tagged as a person is not taken for a surname.
+#: A word standing alone this often and (almost) never tagged as a person is not taken for a surname.
 MIN_BARE_MENTIONS = 3
+#: ... where "almost never" is under this share of its bare mentions (ABP 10k: "Michigan" 1 of 913, "Senate" 2 of
+#: 9,464, "Ukraine" 5 of 1,790; the rarest real surnames: "Assange" 2.3%, "Parnas" 2.9%, "Trump" 21%).
+MAX_PERSON_SHARE_OF_NON_NAME = 0.01
 ACTOR_COLUMNS = ["actor", "kind", "n_mentions", "n_articles", "n_outlets", "variants", "is_target", "source"]
 
 
@@ -136,14 +139,14 @@ def _unique_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(article, person key) -> canonical full name: variants with the same first and last name merge, and a
-    bare surname goes to the one full name with that surname in its article, else the corpus's most frequent."""
+    bare surname goes to the one full name with that surname in its article, else the corpus's most frequent
+    (ties in a fixed order, never by chance)."""
     counts = Counter(rows.loc[rows["label"] == "PERSON", "target"])
-    # a word NER never tags as a person, however often it stands alone, is no surname: "Virginia Democrats" and
-    # "Bipartisan House", tagged PERSON once, would take every "Democrats" and "House" (ABP: 0 of 5,511 and 3,571
-    # tagged PERSON; "Trump" 21% of 17,218, "Sanders" 11% of 1,271)
+    # a word NER (almost) never tags as a person, however often it stands alone, is no surname: "Virginia
+    # Democrats" and "Beyond Michigan", tagged PERSON once, would take every "Democrats" and "Michigan"
     once = _unique_mentions(rows)
-    alone = once["label"].eq("PERSON").groupby(once["target"]).agg(["sum", "size"])
-    never = set(alone.index[(alone["sum"] == 0) & (alone["size"] >= MIN_BARE_MENTIONS)])
+    alone = once["label"].eq("PERSON").groupby(once["target"]).agg(["mean", "size"])
+    never = set(alone.index[(alone["mean"] < MAX_PERSON_SHARE_OF_NON_NAME) & (alone["size"] >= MIN_BARE_MENTIONS)])
     full = {key for key in counts if len(key.split()) >= 2 and all(NAME_WORD.fullmatch(w) for w in key.split())
             and surname(key) not in never}
     surnames = {surname(key) for key in full}
@@ -156,7 +159,7 @@ def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
         by_name[(key.split()[0], surname(key))].append(key)
     canonical = {key: max(group, key=lambda k: (counts[k], -len(k), k)) for group in by_name.values() for key in group}
     by_surname = defaultdict(Counter)
-    for key in full:
+    for key in sorted(full, key=lambda k: (-counts[k], len(k), k)):
         by_surname[surname(key)][canonical[key]] += counts[key]
     in_article = defaultdict(set)
     for article_id, key in zip(people["article_id"], people["target"]):
@@ -218,16 +221,17 @@ def canonical_actors(mentions: pd.DataFrame, targets: TargetSet | None = None,
     rows = mentions[entity]
     people, orgs, plurals = _person_names(rows), _organisation_names(rows), _plural_names(rows)
     actors, kinds = [], []
-    for row in mentions.itertuples():
-        if row.source != "entity":
-            actors.append(row.target)
-            kinds.append(kind_of_target.get(row.target, OTHER))
+    columns = (mentions[name].tolist() for name in ("source", "article_id", "target", "label", "alias_kind"))
+    for source, article_id, target, label, alias_kind in zip(*columns):
+        if source != "entity":
+            actors.append(target)
+            kinds.append(kind_of_target.get(target, OTHER))
             continue
-        name = people.get((row.article_id, row.target)) or orgs.get(row.target) or plurals.get(row.target, row.target)
-        name = alias_of.get(name, alias_of.get(row.target, name))
+        name = people.get((article_id, target)) or orgs.get(target) or plurals.get(target, target)
+        name = alias_of.get(name, alias_of.get(target, name))
         actors.append(name)
-        kinds.append(kind_of_target.get(name) or (PERSON if (row.article_id, row.target) in people
-                                                   else _kind(row.label, row.alias_kind)))
+        kinds.append(kind_of_target.get(name) or (PERSON if (article_id, target) in people
+                                                   else _kind(label, alias_kind)))
     out = mentions.assign(actor=actors, actor_kind=kinds)
     return out[~out["actor"].isin(set(dropped) | set(targets.dropped))].reset_index(drop=True)
 
