@@ -245,7 +245,7 @@ def _entity_rows(rows: list[dict]) -> pd.DataFrame:
 def test_a_place_tagged_person_once_in_hundreds_is_no_surname():
     """On all 10,000 ABP articles "Michigan" stood alone 913 times, once tagged PERSON, and every one became the
     person "Beyond Michigan" (a headline fragment NER tagged once); under 1% person tags is no surname."""
-    rows = [{"article_id": "a0", "target": "Beyond Michigan", "label": "PERSON"},
+    rows = [*({"article_id": f"b{i}", "target": "Beyond Michigan", "label": "PERSON"} for i in (1, 2)),
             {"article_id": "a1", "target": "Michigan", "label": "PERSON"},
             *({"article_id": f"a{i}", "target": "Michigan", "label": "GPE"} for i in range(2, 202))]
     actors = canonical_actors(_entity_rows(rows))
@@ -257,8 +257,21 @@ def test_a_bare_surname_with_tied_full_names_resolves_the_same_in_any_order(orde
     """Two full names seen equally often elsewhere: a bare surname in a third article joined whichever a set
     listed first, which changes between processes (ABP 10k: "Michigan" became "Beyond Michigan" in one kernel and
     "Liberate Michigan" in the next); the choice is now fixed."""
-    rows = [{"article_id": "a1", "target": "Ann Lee", "label": "PERSON"},
-            {"article_id": "a2", "target": "Bob Lee", "label": "PERSON"},
-            {"article_id": "a3", "target": "Lee", "label": "PERSON"}]
-    actors = canonical_actors(_entity_rows([rows[i] for i in order]))
+    rows = [[{"article_id": f"a{i}", "target": "Ann Lee", "label": "PERSON"} for i in (1, 2)],
+            [{"article_id": f"b{i}", "target": "Bob Lee", "label": "PERSON"} for i in (1, 2)],
+            [{"article_id": "c1", "target": "Lee", "label": "PERSON"}]]
+    actors = canonical_actors(_entity_rows([row for i in order for row in rows[i]]))
     assert actors.loc[actors["target"] == "Lee", "actor"].tolist() == ["Ann Lee"]
+
+
+def test_a_full_name_from_one_article_does_not_take_a_bare_name_corpus_wide():
+    """ABP 10k: NER took "Leftist Twitter" for a person in one article, and every bare "Twitter" (818) became
+    that person; a real surname still joins a person named in two or more articles."""
+    rows = [{"article_id": "a1", "target": "Leftist Twitter", "label": "PERSON"},
+            *({"article_id": f"t{i}", "target": "Twitter", "label": label} for i, label in
+              enumerate(["PERSON", "PERSON", *["ORG"] * 8])),
+            *({"article_id": f"p{i}", "target": "Lev Parnas", "label": "PERSON"} for i in (1, 2)),
+            {"article_id": "p3", "target": "Parnas", "label": "PERSON"}]
+    actors = canonical_actors(_entity_rows(rows)).set_index("target")["actor"]
+    assert set(actors[["Twitter"]]) == {"Twitter"}
+    assert set(actors[["Parnas"]]) == {"Lev Parnas"}

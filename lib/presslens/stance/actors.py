@@ -34,6 +34,10 @@ MIN_BARE_MENTIONS = 3
 #: ... where "almost never" is under this share of its bare mentions (ABP 10k: "Michigan" 1 of 913, "Senate" 2 of
 #: 9,464, "Ukraine" 5 of 1,790; the rarest real surnames: "Assange" 2.3%, "Parnas" 2.9%, "Trump" 21%).
 MAX_PERSON_SHARE_OF_NON_NAME = 0.01
+#: A bare surname with no full name in its article joins the corpus's commonest full name with that surname only
+#: when that person is named in this many articles (as quotes.speakers.MIN_ARTICLES_FOR_SURNAME): on ABP 10k every
+#: "Twitter" (818) became "Leftist Twitter", NER's person in one article.
+MIN_ARTICLES_FOR_SURNAME = 2
 ACTOR_COLUMNS = ["actor", "kind", "n_mentions", "n_articles", "n_outlets", "variants", "is_target", "source"]
 
 
@@ -140,7 +144,7 @@ def _unique_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(article, person key) -> canonical full name: variants with the same first and last name merge, and a
     bare surname goes to the one full name with that surname in its article, else the corpus's most frequent
-    (ties in a fixed order, never by chance)."""
+    (ties in a fixed order, never by chance) when it is named in ``MIN_ARTICLES_FOR_SURNAME`` articles."""
     counts = Counter(rows.loc[rows["label"] == "PERSON", "target"])
     # a word NER (almost) never tags as a person, however often it stands alone, is no surname: "Virginia
     # Democrats" and "Beyond Michigan", tagged PERSON once, would take every "Democrats" and "Michigan"
@@ -161,10 +165,11 @@ def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     by_surname = defaultdict(Counter)
     for key in sorted(full, key=lambda k: (-counts[k], len(k), k)):
         by_surname[surname(key)][canonical[key]] += counts[key]
-    in_article = defaultdict(set)
+    in_article, named_in = defaultdict(set), defaultdict(set)
     for article_id, key in zip(people["article_id"], people["target"]):
         if key in full:
             in_article[(article_id, surname(key))].add(canonical[key])
+            named_in[canonical[key]].add(article_id)
     resolved = {}
     for article_id, key in set(zip(people["article_id"], people["target"])):
         if key in canonical:
@@ -172,7 +177,9 @@ def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
         elif len(in_article[(article_id, surname(key))]) == 1:
             resolved[(article_id, key)] = next(iter(in_article[(article_id, surname(key))]))
         elif by_surname[surname(key)]:
-            resolved[(article_id, key)] = by_surname[surname(key)].most_common(1)[0][0]
+            commonest = by_surname[surname(key)].most_common(1)[0][0]
+            if len(named_in[commonest]) >= MIN_ARTICLES_FOR_SURNAME:
+                resolved[(article_id, key)] = commonest
     return resolved
 
 
