@@ -30,6 +30,12 @@ def child_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def notebook_seconds(executed: Path) -> dict[str, float]:
+    """Each executed notebook's papermill duration, in seconds."""
+    return {path.stem: round(json.loads(path.read_text(encoding="utf-8"))["metadata"]["papermill"]["duration"], 1)
+            for path in sorted(executed.glob("*.ipynb"))}
+
+
 def main() -> None:
     """Run the benchmark and print its numbers."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -59,13 +65,15 @@ def main() -> None:
                         args.column_map, "--store", str(args.store), "--out", str(Path(scratch) / "report"),
                         "--no-progress", "--workers", str(args.workers)], check=True)
         run_seconds = time.perf_counter() - started
+        notebooks = notebook_seconds(Path(scratch) / "report" / "executed")
+    print(f"per notebook: {notebooks}", flush=True)
     print(f"presslens run on the annotated store: {run_seconds:.0f} s = {run_seconds / bare:.2f} x the bare parse",
           flush=True)
     print(json.dumps({"corpus": str(args.corpus), "articles": len(texts), "bare_sample_articles": len(sample),
                       "bare_sample_s": round(bare_sample, 1), "characters_scale": round(scale, 2),
                       "bare_parse_s_estimated": round(bare), "run_on_store_s": round(run_seconds),
                       "ratio_run_to_bare_parse": round(run_seconds / bare, 3),
-                      "largest_child_peak_rss_mb": round(child_peak_rss_mb())}, indent=2))
+                      "notebook_s": notebooks, "largest_child_peak_rss_mb": round(child_peak_rss_mb())}, indent=2))
 
 
 if __name__ == "__main__":
