@@ -181,6 +181,26 @@ def test_different_agents_a_recurring_type_or_no_single_occurrence_are_no_confli
     assert build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts.empty
 
 
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    ("its bill", "a sweeping tax bill", False),
+    ("the law", "the law", False),
+    ("their jobs", "their jobs", False),
+    ("the Affordable Care Act", "the Affordable Care Act", True),
+    ("a national emergency", "a national emergency", True),
+])
+def test_only_an_object_that_names_one_thing_makes_two_dates_a_conflict(first: str, second: str, conflict: bool):
+    """ABP 10k: 12 of 20 flagged conflicts were two occurrences with a bare kind of object ("The House passed its
+    bill" / "passed a sweeping tax bill", "Obama defended the law" in June and in October)."""
+    events = pd.DataFrame([
+        _event("a", "Outlet A", "2017-11-01", "pass", "House; Affordable Care Act", obj=first,
+               sentence=f"The House passed {first} on Wednesday after months of talks."),
+        _event("b", "Outlet B", "2018-01-18", "pass", "House; Affordable Care Act", obj=second,
+               sentence=f"Noting that the House passed {second} Thursday night, aides spoke."),
+    ])
+    conflicts = build_from_tables(pd.DataFrame(), events, merge.MergeRules()).conflicts
+    assert len(conflicts) == int(conflict)
+
+
 def test_the_one_time_a_named_participant_was_fired_is_one_event_whoever_is_subject():
     events = pd.DataFrame([
         _event("a", "Outlet A", "2017-05-09", "fire", "Trump; Comey", obj="Comey", theme="Comey",

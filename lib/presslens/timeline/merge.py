@@ -353,9 +353,34 @@ def likely_same(a: dict, b: dict, rules: MergeRules) -> bool:
     if _overlap(a["participants"], b["participants"]) < rules.conflict_similarity:
         return False
     same_outlook = (a.get("tense") == "future") == (b.get("tense") == "future")
-    object_a, object_b = subject_key(a.get("object")), subject_key(b.get("object"))
-    one_occurrence = (bool(object_a) and object_a == object_b) or a["agent"] in _event_nouns()
+    one_occurrence = same_named_object(a, b) or a["agent"] in _event_nouns()
     return bool(a["agent"]) and a["agent"] == b["agent"] and same_outlook and one_occurrence
+
+
+#: Words that open an object without naming it ("their jobs", "its bill").
+OBJECT_DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
+                      "those"}
+
+
+def object_words(phrase: object) -> list[str]:
+    """An object phrase's normalised words, without the determiners that open it."""
+    words = participant_key(str(phrase or "")).split()
+    while words and words[0] in OBJECT_DETERMINERS:
+        words.pop(0)
+    return words
+
+
+def same_named_object(a: dict, b: dict) -> bool:
+    """Whether two events' objects name one thing: a named participant each, with one head ("accused Obama",
+    "impeached Donald Trump" / "Trump"), or the same words, two or more ("declared a national emergency"). A bare kind of thing ("passed the bill", "defended the
+    law", "lost their jobs") recurs: on ABP 10k, 15 of 20 flagged conflicts rested on such objects."""
+    head = subject_key(a.get("object"))
+    if not head or head != subject_key(b.get("object")):
+        return False
+    name_a, name_b = " ".join(object_words(a.get("object"))), " ".join(object_words(b.get("object")))
+    if name_a in a["participants"] and name_b in b["participants"]:
+        return True
+    return len(name_a.split()) >= 2 and name_a == name_b
 
 
 #: Two evidence sentences sharing at least this share of their words are one text copied (boilerplate, a wire
