@@ -31,9 +31,9 @@ def statement_links(quotes: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) 
     """Pairs of attributions (different articles, same speaker id) whose contents score >= threshold.
 
     Each speaker's distinct contents are compared all against all by ``rapidfuzz.process.cdist`` (in C, on every
-    core, a block of rows at a time against the contents from that block on: each pair once); the pairs of attributions are then
-    expanded from the pairs of contents as arrays. A quote copied into a hundred articles is compared once; a
-    speaker quoted in one article only (every described speaker) has nothing to link.
+    core, a block of rows at a time against the contents from that block on: each pair once); the pairs of
+    attributions are then expanded from the pairs of contents as arrays. A quote copied into a hundred articles is
+    compared once; a speaker quoted in one article only (every described speaker) has nothing to link.
     """
     firsts, seconds, scores = [], [], []
     usable = quotes[(quotes["speaker_id"] != "") & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]

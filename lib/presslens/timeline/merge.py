@@ -372,8 +372,10 @@ def object_words(phrase: object) -> list[str]:
 
 def same_named_object(a: dict, b: dict) -> bool:
     """Whether two events' objects name one thing: a named participant each, with one head ("accused Obama",
-    "impeached Donald Trump" / "Trump"), or the same words, two or more ("declared a national emergency"). A bare kind of thing ("passed the bill", "defended the
-    law", "lost their jobs") recurs: on ABP 10k, 15 of 20 flagged conflicts rested on such objects."""
+    "impeached Donald Trump" / "Trump"), or the same words, two or more ("declared a national emergency").
+
+    A bare kind of thing ("passed the bill", "defended the law", "lost their jobs") recurs: on ABP 10k, 12 of 20
+    flagged conflicts rested on such objects."""
     head = subject_key(a.get("object"))
     if not head or head != subject_key(b.get("object")):
         return False
