@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from presslens.quotes.speakers import MIN_ARTICLES_FOR_SURNAME
 from presslens.stance.targets import HONORIFICS, NAME_SUFFIXES, TargetSet, country_gazetteer, load_targets, surname
 
 #: Prefixes naming the country of a national institution ("United States Senate" -> "Senate").
@@ -34,10 +35,6 @@ MIN_BARE_MENTIONS = 3
 #: ... where "almost never" is under this share of its bare mentions (ABP 10k: "Michigan" 1 of 913, "Senate" 2 of
 #: 9,464, "Ukraine" 5 of 1,790; the rarest real surnames: "Assange" 2.3%, "Parnas" 2.9%, "Trump" 21%).
 MAX_PERSON_SHARE_OF_NON_NAME = 0.01
-#: A bare surname with no full name in its article joins the corpus's commonest full name with that surname only
-#: when that person is named in this many articles (as quotes.speakers.MIN_ARTICLES_FOR_SURNAME): on ABP 10k every
-#: "Twitter" (818) became "Leftist Twitter", NER's person in one article.
-MIN_ARTICLES_FOR_SURNAME = 2
 ACTOR_COLUMNS = ["actor", "kind", "n_mentions", "n_articles", "n_outlets", "variants", "is_target", "source"]
 
 
@@ -144,7 +141,9 @@ def _unique_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(article, person key) -> canonical full name: variants with the same first and last name merge, and a
     bare surname goes to the one full name with that surname in its article, else the corpus's most frequent
-    (ties in a fixed order, never by chance) when it is named in ``MIN_ARTICLES_FOR_SURNAME`` articles."""
+    (ties in a fixed order, never by chance) when it is named in ``MIN_ARTICLES_FOR_SURNAME`` articles, the bar
+    the quotes' speaker merge sets (on ABP 10k every "Twitter" became "Leftist Twitter", NER's person in one
+    article)."""
     counts = Counter(rows.loc[rows["label"] == "PERSON", "target"])
     # a word NER (almost) never tags as a person, however often it stands alone, is no surname: "Virginia
     # Democrats" and "Beyond Michigan", tagged PERSON once, would take every "Democrats" and "Michigan"

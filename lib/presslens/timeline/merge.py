@@ -340,7 +340,7 @@ def likely_same(a: dict, b: dict, rules: MergeRules) -> bool:
     type that does not recur by nature, mostly the same participants, the same subject, both about the past or both
     about the future, one predicate type (or two light ones: "the summit was held" / "the summit starts"), and
     something that names one occurrence: the one time a named participant was fired, indicted, ... or died,
-    resigned, ... (``single_occurrence``), the same object ("declared a national emergency") or an event noun as
+    resigned, ... (``single_occurrence``), an object that names one thing (``same_named_object``) or an event noun as
     subject ("the summit began")."""
     kinds = a["types"] & b["types"]
     if not kinds or kinds <= _recurring_types() or not (a["participants"] & b["participants"]):
