@@ -256,12 +256,30 @@ def test_a_place_tagged_person_once_in_hundreds_is_no_surname():
 def test_a_bare_surname_with_tied_full_names_resolves_the_same_in_any_order(order: list[int]):
     """Two full names seen equally often elsewhere: a bare surname in a third article joined whichever a set
     listed first, which changes between processes (ABP 10k: "Michigan" became "Beyond Michigan" in one kernel and
-    "Liberate Michigan" in the next); the choice is now fixed."""
+    "Liberate Michigan" in the next). Neither holds 90% of the surname's articles, so it now stays apart."""
     rows = [[{"article_id": f"a{i}", "target": "Ann Lee", "label": "PERSON"} for i in (1, 2)],
             [{"article_id": f"b{i}", "target": "Bob Lee", "label": "PERSON"} for i in (1, 2)],
             [{"article_id": "c1", "target": "Lee", "label": "PERSON"}]]
     actors = canonical_actors(_entity_rows([row for i in order for row in rows[i]]))
-    assert actors.loc[actors["target"] == "Lee", "actor"].tolist() == ["Ann Lee"]
+    assert actors.loc[actors["target"] == "Lee", "actor"].tolist() == ["Lee"]
+
+
+@pytest.mark.parametrize(("full_names", "bare", "actor"), [
+    # ABP 10k quotes: Donald Trump in 1,824 of the 1,921 articles that name a Trump in full; his son kept apart
+    ({"Donald Trump": 1824, "Donald Trump Jr.": 60, "Ivanka Trump": 37}, "Trump", "Donald Trump"),
+    # Hillary Clinton in 421 of 517 (Bill Clinton in most of the rest): "Clinton" stays apart
+    ({"Hillary Clinton": 421, "Bill Clinton": 96}, "Clinton", "Clinton"),
+])
+def test_a_bare_surname_joins_the_person_the_corpus_nearly_always_names_with_it(full_names: dict[str, int],
+                                                                                bare: str, actor: str):
+    """Stance actors and quote speakers share one rule (``presslens.people``): a bare surname joins the full name
+    named in 90% or more of the articles naming anyone of that surname in full; "Donald Trump Jr." is his own."""
+    rows = [{"article_id": f"{name}-{i}", "target": name, "label": "PERSON"}
+            for name, count in full_names.items() for i in range(count)]
+    rows.append({"article_id": "bare", "target": bare, "label": "PERSON"})
+    actors = canonical_actors(_entity_rows(rows)).drop_duplicates("target").set_index("target")["actor"]
+    assert actors[bare] == actor
+    assert actors.get("Donald Trump Jr.", "Donald Trump Jr.") == "Donald Trump Jr."
 
 
 def test_a_full_name_from_one_article_does_not_take_a_bare_name_corpus_wide():

@@ -79,14 +79,16 @@ class Study:
         """Every attribution, speakers merged across the corpus (the one quote table every analysis reads).
 
         Computed once per corpus and kept in the store (``derived/``), keyed by the articles' keys and outlets
-        and by the code and lexicons that merge speakers; 01, 02 and 03 read it back.
+        and by the code and lexicons that merge speakers (the articles' PERSON entities are evidence for bare
+        surnames); 01, 02 and 03 read it back.
         """
         from presslens.quotes.tables import canonical_quotes
 
         fingerprint = quotes_fingerprint(self.articles)
         if self.store.has_frames(DERIVED, fingerprint):
             return self.store.load_frames(DERIVED, fingerprint)["quotes"]
-        table = canonical_quotes(self.table("quotes").drop(columns="outlet", errors="ignore"), self.articles)
+        table = canonical_quotes(self.table("quotes").drop(columns="outlet", errors="ignore"), self.articles,
+                                 self.entities)
         self.store.save_frames(DERIVED, fingerprint, {"quotes": table})
         return table
 
@@ -192,7 +194,7 @@ def _bytes_digest(path: Path) -> str:
 def quotes_fingerprint(articles: pd.DataFrame) -> str:
     """What the canonical quote table depends on: each article's key and outlet, the quotes code and lexicons."""
     package = Path(__file__).resolve().parent
-    sources = [*sorted((package / "quotes").glob("*.py")), package / "syntax.py"]
+    sources = [*sorted((package / "quotes").glob("*.py")), package / "syntax.py", package / "people.py"]
     code = [_bytes_digest(path) for path in sources] + [_bytes_digest(paths.LEXICON_DIR)]
     return digest(["quotes", sorted(zip(articles["key"], articles["outlet"])), __version__, code])[:32]
 

@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 
 from presslens import paths
+from presslens.people import NameParts, fold
 from presslens.quotes import lexicons
-from presslens.quotes.speakers import NameParts, fold
 from presslens.quotes.tables import quotes_table
 
 SAMPLE_FILE = paths.PROJECT_ROOT / "tests" / "data" / "quotes_sample.csv"

@@ -3,21 +3,20 @@
 Within an article a pronoun or a definite description joins a named speaker only when the article links them (for
 "he"/"she" the previous speaker, unless the narration since made another person its subject, else the last named
 person; a role the article gave that person for "the minister"); across articles only
-names merge, by name variants (al-Assad / Assad, Sergey / Sergei, J. Smith / John Smith). Every record says why its
-speaker was chosen in ``merge_reason``.
+names merge, by name variants (al-Assad / Assad, Sergey / Sergei, J. Smith / John Smith), persons by the rule of
+``presslens.people`` that the stance actors share. Every record says why its speaker was chosen in ``merge_reason``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
+from presslens.people import NameParts, fold, given_names_match, name_key, person_clusters
 from presslens.quotes import lexicons
 from presslens.syntax import NOMINAL_SUBJECT_DEPS, is_root
 
@@ -26,12 +25,6 @@ ORG_ENTS = ("ORG", "NORP", "GPE", "FAC")
 CONNECTORS = {"and", ",", "of", "the", "a", "an", "'s", "’s", '"', "“", "”", "-", "–", "—", "(", ")"}
 #: tokens that join the parts of one name when written without spaces ("Kassym-Jomart", "J.R.R.")
 NAME_JOINERS = ("-", "–", ".", "'", "’")
-#: suffixes that tell two people of one name apart ("Donald Trump Jr.")
-NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-#: rapidfuzz ratio from which two given names of one surname are spellings of one name (Sergey / Sergei)
-GIVEN_NAME_SIMILARITY = 75.0
-#: a bare surname joins the corpus's only full name with it when that person is named in this many articles
-MIN_ARTICLES_FOR_SURNAME = 2
 #: a name holding one of these is a parse of damaged text ('Don"t'), not a person
 QUOTE_CHARS = frozenset('"“”')
 DEFINITE_WORDS = frozenset({"the", "this", "that", "these", "those"})
@@ -55,25 +48,6 @@ class Person:
     def key(self) -> str:
         """The surname key (last word, lower case) the article's variants share."""
         return name_key(self.name)
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII form of a word or name (diacritics dropped): "Erdoğan" -> "erdogan"."""
-    text = text.replace("’", "'").replace("‘", "'")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
-def _surname(word: str) -> str:
-    """A folded surname without an Arabic article prefix ("al-Assad" -> "assad")."""
-    return re.sub(r"^(?:al|el|ad|as|ash|at|az)[-‐]", "", fold(word))
-
-
-def name_key(name: str) -> str:
-    """Surname key of a name: its last word, folded, without possessive or al-/el- prefix ("jr" kept apart)."""
-    words = re.sub(r"['’]s$", "", name.strip()).split()
-    suffix = [fold(word).rstrip(".") for word in words if word.lower() in NAME_SUFFIXES]
-    words = [word for word in words if word.lower() not in NAME_SUFFIXES]
-    return (_surname(words[-1]) + "".join(f" {part}" for part in suffix)) if words else ""
 
 
 def slug(name: str) -> str:
@@ -246,7 +220,7 @@ def _fitting(people: dict[str, Person], name: str) -> list[Person]:
     if not parts.given:
         return same
     return [person for person in same
-            if not NameParts.of(person.name).given or _given_names_match(NameParts.of(person.name), parts)]
+            if not NameParts.of(person.name).given or given_names_match(NameParts.of(person.name), parts)]
 
 
 def _last_named(persons: list[Person], before: int | None = None) -> Person | None:
@@ -758,88 +732,6 @@ def _copy_speaker(record, previous) -> None:  # noqa: ANN001
 
 
 # ------------------------------------------------------------------------------------ across the corpus
-@dataclass(frozen=True)
-class NameParts:
-    """A person's name split for matching: folded given names, surname key and suffix ("jr")."""
-
-    given: tuple[str, ...]
-    surname: str
-    suffix: str
-
-    @classmethod
-    def of(cls, name: str) -> "NameParts":
-        """Parts of a written name; particles ("al", "von") are left out of the given names."""
-        particles = lexicons.speaker_rules()["name_particles"]
-        words = re.sub(r"['’]s$", "", name.strip()).split()
-        suffix = next((fold(word).rstrip(".") for word in words if word.lower() in NAME_SUFFIXES), "")
-        words = [word for word in words if word.lower() not in NAME_SUFFIXES]
-        given = tuple(fold(word).strip(".") for word in words[:-1] if fold(word).strip(".") not in particles)
-        return cls(tuple(part for part in given if part), name_key(" ".join(words)), suffix)
-
-    @property
-    def initials_only(self) -> bool:
-        """Whether the given names are initials only ("J. Smith")."""
-        return all(len(part.replace(".", "")) == 1 for part in self.given)
-
-
-def _given_names_match(first: NameParts, second: NameParts) -> str:
-    """Why two full names of one surname are one person ("" if they are not): same, similar or initial first names."""
-    if first.suffix != second.suffix:
-        return ""
-    one, other = first.given[0], second.given[0]
-    if one == other:
-        return "the same name" if first.given == second.given else f"the same first name ({one})"
-    if len(one.replace(".", "")) == 1 or len(other.replace(".", "")) == 1:
-        return f"initial {one[0].upper()}." if one[0] == other[0] else ""
-    if one[0] == other[0] and fuzz.ratio(one, other) >= GIVEN_NAME_SIMILARITY:
-        return f"spellings of one first name ({one} / {other})"
-    return ""
-
-
-def _person_clusters(counts: Counter, articles: Mapping[str, set]) -> dict[str, tuple[str, str]]:
-    """Person name -> (canonical name, reason) over the corpus: full names by surname and given name, then names
-    with initials joined only to the single full name that fits them. A bare surname (its article gave no full
-    name) joins the corpus's only full name with that surname when that person is named in at least
-    ``MIN_ARTICLES_FOR_SURNAME`` articles; otherwise it stays apart ("Mr Lee" of one story is not Mike Lee)."""
-    parts = {name: NameParts.of(name) for name in counts}
-    full = sorted((name for name in counts if parts[name].given and not parts[name].initials_only),
-                  key=lambda name: (-counts[name], -len(name), name))
-    clusters: list[list[str]] = []
-    by_surname: dict[str, list[list[str]]] = {}
-    reasons: dict[str, str] = {}
-    for name in full:
-        for cluster in by_surname.get(parts[name].surname, []):
-            why = _given_names_match(parts[cluster[0]], parts[name])
-            if why:
-                cluster.append(name)
-                reasons[name] = f"same surname, {why}"
-                break
-        else:
-            clusters.append([name])
-            by_surname.setdefault(parts[name].surname, []).append(clusters[-1])
-    for name in sorted(set(counts) - set(full)):
-        candidates = by_surname.get(parts[name].surname, [])
-        if parts[name].given:
-            candidates = [c for c in candidates if _given_names_match(parts[c[0]], parts[name])]
-        elif len(candidates) == 1:
-            named_in = set().union(*(articles.get(other, set()) for other in candidates[0]))
-            candidates = candidates if len(named_in) >= MIN_ARTICLES_FOR_SURNAME else []
-        if len(candidates) == 1:
-            candidates[0].append(name)
-            reasons[name] = (f"{_given_names_match(parts[candidates[0][0]], parts[name])}, same surname"
-                             if parts[name].given else "surname only; the corpus names one person with it, in "
-                             f"{MIN_ARTICLES_FOR_SURNAME} or more articles")
-        else:
-            clusters.append([name])
-    mapping = {}
-    for cluster in clusters:
-        canonical = cluster[0]
-        for name in cluster:
-            reason = "" if name == canonical else f"corpus: '{name}' is {canonical} ({reasons[name]})"
-            mapping[name] = (canonical, reason)
-    return mapping
-
-
 def _organisation_key(name: str) -> str:
     """Comparison key of an organisation or group name: folded words without a leading article."""
     return re.sub(r"^(?:the|a|an) ", "", " ".join(fold(name).split()))
@@ -853,7 +745,8 @@ def canonical_names(names_by_type: Iterable[tuple[str, str]], articles: Mapping[
     counts = Counter(names_by_type)
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
     persons = Counter({name: count for (speaker_type, name), count in counts.items() if speaker_type == "person"})
-    for name, target in _person_clusters(persons, articles or {}).items():
+    persons.update(dict.fromkeys(articles or {}, 0))  # names the corpus gives only outside quotes count as evidence
+    for name, target in person_clusters(persons, articles or {}).items():
         mapping[("person", name)] = target
     others: dict[tuple[str, str], list[str]] = {}
     for speaker_type, name in counts:
@@ -873,13 +766,18 @@ def _with_corpus_reason(reason: str, corpus_reason: str) -> str:
     return "; ".join(part for part in (article_part, corpus_reason) if part)
 
 
-def canonicalise(records: Sequence) -> list:  # noqa: ANN001
+def canonicalise(records: Sequence, people: Mapping[str, set] | None = None) -> list:  # noqa: ANN001
     """Give records of many articles their corpus-wide speaker: names merge by name variants, descriptions stay
-    speakers of their own article (id ``slug@article_id``); each merge's reason is added to ``merge_reason``."""
+    speakers of their own article (id ``slug@article_id``); each merge's reason is added to ``merge_reason``.
+
+    ``people`` gives the full person names the articles carry outside quotes (``people.full_name_articles`` of the
+    PERSON entities) and where: a bare surname joins a person only when the whole corpus, not its quotes alone,
+    names nearly only that person with it."""
     named = [record for record in records if record.speaker and record.speaker_named]
-    articles: dict[str, set] = {}
+    articles: dict[str, set] = {name: set(found) for name, found in (people or {}).items()}
     for record in named:
-        articles.setdefault(record.speaker, set()).add(record.article_id)
+        if record.speaker_type == "person":
+            articles.setdefault(record.speaker, set()).add(record.article_id)
     mapping = canonical_names(((record.speaker_type, record.speaker) for record in named), articles)
     for record in records:
         if not record.speaker:

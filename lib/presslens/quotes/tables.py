@@ -11,6 +11,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from presslens import stats
+from presslens.people import full_name_articles
 from presslens.quotes.extract import Attribution, extract_quotes
 from presslens.quotes.lexicons import cue_classes
 from presslens.quotes.speakers import canonicalise
@@ -34,7 +35,9 @@ def corpus_attributions(docs: Mapping[str, Doc]) -> list[Attribution]:
         if doc._.article_id is None:
             doc._.article_id = article_id
         records.extend(extract_quotes(doc))
-    return canonicalise(records)
+    people = full_name_articles((article_id, ent.text) for article_id, doc in docs.items() for ent in doc.ents
+                                if ent.label_ == "PERSON")
+    return canonicalise(records, people)
 
 
 def attribution_row(record: Attribution) -> dict[str, object]:
@@ -74,12 +77,17 @@ def attribution_of(row: Mapping[str, object]) -> Attribution:
     )
 
 
-def canonical_quotes(records: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """The store's per-article quote rows with speakers merged across the corpus and each row's outlet."""
+def canonical_quotes(records: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
+    """The store's per-article quote rows with speakers merged across the corpus and each row's outlet;
+    ``entities`` (the store's table) gives the person names the articles carry outside quotes."""
     if records.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     ordered = records.sort_values("article_id", kind="stable")
-    merged = canonicalise([attribution_of(row) for row in ordered.to_dict("records")])
+    persons = entities[entities["label"] == "PERSON"] if entities is not None else pd.DataFrame(
+        columns=["article_id", "text"])
+    people = full_name_articles(zip(persons["article_id"], persons["text"]))
+    merged = canonicalise([attribution_of(row) for row in ordered.to_dict("records")], people)
     outlets = dict(zip(articles["id"], articles["outlet"]))
     rows = [_row(record, outlets.get(record.article_id, "")) for record in merged]
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from presslens.quotes.speakers import MIN_ARTICLES_FOR_SURNAME
+from presslens.people import name_key, person_clusters
 from presslens.stance.targets import HONORIFICS, NAME_SUFFIXES, TargetSet, country_gazetteer, load_targets, surname
 
 #: Prefixes naming the country of a national institution ("United States Senate" -> "Senate").
@@ -139,17 +139,16 @@ def _unique_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
 
 def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(article, person key) -> canonical full name: variants with the same first and last name merge, and a
-    bare surname goes to the one full name with that surname in its article, else the corpus's most frequent
-    (ties in a fixed order, never by chance) when it is named in ``MIN_ARTICLES_FOR_SURNAME`` articles, the bar
-    the quotes' speaker merge sets (on ABP 10k every "Twitter" became "Leftist Twitter", NER's person in one
-    article)."""
-    counts = Counter(rows.loc[rows["label"] == "PERSON", "target"])
+    """(article, person key) -> canonical full name, by the corpus-wide rule the quotes' speakers use
+    (:func:`presslens.people.person_clusters`): full names merge by surname and given name; a bare surname goes to
+    the one person of that surname named in full in its article, else to the person the corpus names (nearly)
+    always with it; otherwise it stays unresolved."""
     # a word NER (almost) never tags as a person, however often it stands alone, is no surname: "Virginia
     # Democrats" and "Beyond Michigan", tagged PERSON once, would take every "Democrats" and "Michigan"
     once = _unique_mentions(rows)
     alone = once["label"].eq("PERSON").groupby(once["target"]).agg(["mean", "size"])
     never = set(alone.index[(alone["mean"] < MAX_PERSON_SHARE_OF_NON_NAME) & (alone["size"] >= MIN_BARE_MENTIONS)])
+    counts = Counter(rows.loc[rows["label"] == "PERSON", "target"])
     full = {key for key in counts if len(key.split()) >= 2 and all(NAME_WORD.fullmatch(w) for w in key.split())
             and surname(key) not in never}
     surnames = {surname(key) for key in full}
@@ -157,28 +156,23 @@ def _person_names(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     # gazetteer resolved it to a country
     unresolved = ~rows["alias_kind"].isin(["aliases", "adjectives", "metonyms"])
     people = rows[unresolved & ((rows["label"] == "PERSON") | rows["target"].isin(surnames))]
-    by_name = defaultdict(list)
-    for key in full:
-        by_name[(key.split()[0], surname(key))].append(key)
-    canonical = {key: max(group, key=lambda k: (counts[k], -len(k), k)) for group in by_name.values() for key in group}
-    by_surname = defaultdict(Counter)
-    for key in sorted(full, key=lambda k: (-counts[k], len(k), k)):
-        by_surname[surname(key)][canonical[key]] += counts[key]
-    in_article, named_in = defaultdict(set), defaultdict(set)
-    for article_id, key in zip(people["article_id"], people["target"]):
+    names = people[people["target"].isin(full | surnames)]
+    named_in = names.groupby("target")["article_id"].agg(set).to_dict()
+    clusters = person_clusters(Counter({key: counts[key] for key in named_in}), named_in)
+    key_of = {key: name_key(key) for key in set(people["target"])}
+    in_article = defaultdict(set)
+    for article_id, key in zip(names["article_id"], names["target"]):
         if key in full:
-            in_article[(article_id, surname(key))].add(canonical[key])
-            named_in[canonical[key]].add(article_id)
+            in_article[(article_id, key_of[key])].add(clusters[key][0])
     resolved = {}
     for article_id, key in set(zip(people["article_id"], people["target"])):
-        if key in canonical:
-            resolved[(article_id, key)] = canonical[key]
-        elif len(in_article[(article_id, surname(key))]) == 1:
-            resolved[(article_id, key)] = next(iter(in_article[(article_id, surname(key))]))
-        elif by_surname[surname(key)]:
-            commonest = by_surname[surname(key)].most_common(1)[0][0]
-            if len(named_in[commonest]) >= MIN_ARTICLES_FOR_SURNAME:
-                resolved[(article_id, key)] = commonest
+        own = in_article.get((article_id, key_of[key]), set())
+        if key in full:
+            resolved[(article_id, key)] = clusters[key][0]
+        elif len(own) == 1:
+            resolved[(article_id, key)] = next(iter(own))
+        elif clusters.get(key, (key,))[0] != key:
+            resolved[(article_id, key)] = clusters[key][0]
     return resolved
 
 
