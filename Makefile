@@ -46,6 +46,7 @@ lab: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_corpus.py
 	$(BIN)/python benchmarks/bench_annotate.py --n 1000
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_encoder.py --n 150
 
 clean-cache:
 	rm -rf .cache
