@@ -279,7 +279,8 @@ def test_a_bare_surname_joins_the_person_the_corpus_nearly_always_names_with_it(
     rows.append({"article_id": "bare", "target": bare, "label": "PERSON"})
     actors = canonical_actors(_entity_rows(rows)).drop_duplicates("target").set_index("target")["actor"]
     assert actors[bare] == actor
-    assert actors.get("Donald Trump Jr.", "Donald Trump Jr.") == "Donald Trump Jr."
+    for son in (name for name in full_names if name.endswith("Jr.")):
+        assert actors[son] == son
 
 
 def test_a_full_name_from_one_article_does_not_take_a_bare_name_corpus_wide():

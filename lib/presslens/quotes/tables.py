@@ -84,9 +84,10 @@ def canonical_quotes(records: pd.DataFrame, articles: pd.DataFrame, entities: pd
     if records.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     ordered = records.sort_values("article_id", kind="stable")
-    persons = entities[entities["label"] == "PERSON"] if entities is not None else pd.DataFrame(
-        columns=["article_id", "text"])
-    people = full_name_articles(zip(persons["article_id"], persons["text"]))
+    people: dict[str, set] = {}
+    if entities is not None:
+        persons = entities[entities["label"] == "PERSON"]
+        people = full_name_articles(zip(persons["article_id"], persons["text"]))
     merged = canonicalise([attribution_of(row) for row in ordered.to_dict("records")], people)
     outlets = dict(zip(articles["id"], articles["outlet"]))
     rows = [_row(record, outlets.get(record.article_id, "")) for record in merged]
