@@ -9,8 +9,10 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,7 +23,15 @@ from presslens.damage import measure
 from presslens.quotes import statement_links, statements_side_by_side, statements_table, unknown_category_share
 from presslens.quotes.sample import junk_share, read_sample, speaker_matches
 from presslens.quotes.speakers import canonical_names
-from presslens.quotes.statements import DEFAULT_THRESHOLD, MIN_CONTENT_WORDS, similarity
+from presslens.quotes.statement_sample import evaluate_pairs, read_pairs
+from presslens.quotes.statements import (
+    DEFAULT_THRESHOLD,
+    MIN_CONTENT_WORDS,
+    MIN_SHARED_WORDS,
+    SPECIFIC_WORD_CONTENTS,
+    average_linkage_parts,
+    similarity,
+)
 from presslens.quotes.tables import quotes_table
 
 BENCH = paths.BENCH_DIR
@@ -175,22 +185,89 @@ def test_statement_groups_have_article_ids_and_scope(slices) -> None:
     assert list(side["article_id"]) == ["a0", "a1", "a2"]
 
 
-def test_statement_links_are_every_cross_article_pair_above_the_threshold(slices) -> None:
-    """Copies of real wire quotes: the links expanded from distinct contents are the all-pairs comparison's links."""
+def _links_by_the_rule(quotes: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """The statement links of the documented rule, pair by pair: identical contents, or enough shared specific
+    words and a token-set score at the threshold."""
+    usable = quotes[(quotes["speaker_id"] != "") & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
+    used_by = {speaker: Counter(word for content in set(group["content"].str.lower()) for word in set(content.split()))
+               for speaker, group in usable.groupby("speaker_id")}
+    links = []
+    for a, b in itertools.combinations(usable.itertuples(), 2):
+        if a.speaker_id != b.speaker_id or a.article_id == b.article_id:
+            continue
+        first, second = a.content.lower(), b.content.lower()
+        shared = {word for word in set(first.split()) & set(second.split())
+                  if used_by[a.speaker_id][word] <= SPECIFIC_WORD_CONTENTS}
+        score = similarity(first, second)
+        if first == second or (len(shared) >= MIN_SHARED_WORDS and score >= DEFAULT_THRESHOLD):
+            links.append((a.quote_id, b.quote_id, 100.0 if first == second else score))
+    return sorted(links)
+
+
+def _found_links(quotes: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """statement_links as sorted (first, second, score) triples."""
+    links = statement_links(quotes)
+    return sorted(zip(links["first"], links["second"], links["score"]))
+
+
+def test_statement_links_of_copied_quotes_follow_the_rule(slices) -> None:
+    """Copies of real wire quotes: the links joined from distinct contents are the pair-by-pair rule's links."""
     quotes = slices["intl"][1]
     named = quotes[quotes["speaker_named"] & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
     top = named[named["speaker_id"].isin(named["speaker_id"].value_counts().index[:3])]
     copies = pd.concat([top.assign(quote_id=top["quote_id"] + f"~{c}", article_id=top["article_id"] + f"~{c % 2}")
                         for c in range(3)], ignore_index=True)
-    expected = sorted((a.quote_id, b.quote_id, similarity(a.content, b.content))
-                      for a, b in itertools.combinations(copies.itertuples(), 2)
-                      if a.speaker_id == b.speaker_id and a.article_id != b.article_id
-                      and similarity(a.content, b.content) >= DEFAULT_THRESHOLD)
-    links = statement_links(copies)
-    pairs = zip(links["first"], links["second"], links["score"])
-    found = sorted((min(f, s), max(f, s), score) for f, s, score in pairs)
-    assert found == sorted((min(f, s), max(f, s), score) for f, s, score in expected)
+    found = _found_links(copies)
+    assert found == _links_by_the_rule(copies)
+    assert any(score < 100 for _, _, score in found)  # different wordings link, not only copies
     assert len(found) > len(top)  # the copies link to each other, not only to their original
+
+
+def test_a_much_quoted_speakers_generic_words_do_not_link(slices) -> None:
+    """Every named wire quote given to one speaker: words most of the quotes use cannot make two of them alike."""
+    quotes = slices["intl"][1]
+    named = quotes[quotes["speaker_named"] & (quotes["content"].str.split().str.len() >= MIN_CONTENT_WORDS)]
+    one_voice = named.assign(speaker_id="one-voice", article_id=named["quote_id"])
+    used_by = Counter(word for content in set(one_voice["content"].str.lower()) for word in set(content.split()))
+    assert used_by.most_common(1)[0][1] > SPECIFIC_WORD_CONTENTS  # "the" is no longer specific
+    found = _found_links(one_voice)
+    assert found == _links_by_the_rule(one_voice)
+    contents = one_voice["content"].str.lower()
+    similar_but_generic = [
+        (a, b) for a, b in itertools.combinations(contents, 2)
+        if a != b and similarity(a, b) >= DEFAULT_THRESHOLD
+        and sum(used_by[word] <= SPECIFIC_WORD_CONTENTS for word in set(a.split()) & set(b.split())) < MIN_SHARED_WORDS]
+    assert similar_but_generic  # the rule excludes real pairs that token-set similarity alone would link
+
+
+@pytest.mark.parametrize(("similarity", "parts"), [
+    ([[100, 90, 20], [90, 100, 90], [20, 90, 100]], [[0, 1], [2]]),  # a chain: c is like b, not like a
+    ([[100, 80, 75], [80, 100, 90], [75, 90, 100]], [[0, 1, 2]]),
+    ([[100, 95, 60, 60], [95, 100, 60, 60], [60, 60, 100, 95], [60, 60, 95, 100]], [[0, 1], [2, 3]]),
+    ([[100, 100, 70], [100, 100, 70], [70, 70, 100]], [[0, 1, 2]]),  # a mean exactly at the threshold joins
+    ([[100]], [[0]]),
+])
+def test_average_linkage_keeps_parts_whose_pairs_average_the_threshold(similarity, parts) -> None:
+    found = average_linkage_parts(np.array(similarity, dtype=float), DEFAULT_THRESHOLD)
+    assert sorted(part.tolist() for part in found) == parts
+
+
+def test_a_long_quote_around_a_shared_phrase_stays_out_of_the_statement() -> None:
+    """Four outlets' wordings of one answer (intl bench, February 2017): the long one shares the phrase but not the
+    statement's other words, and its mean similarity to the three keeps it out; a chain of links would take it in."""
+    wordings = {"ABC News": "No, no, nobody that I know of,",
+                "CNN": "Nobody that I know of. How many times do I have to answer this question? Russia is a ruse. I "
+                       "have nothing to do with Russia. Haven't made a phone call to Russia in years.",
+                "BBC": 'nobody that I know of" had done so',
+                "Deutsche Welle": 'nobody that I know of" on his campaign staff had contacted Russian officials'}
+    quotes = pd.DataFrame([{"quote_id": f"q{k}", "article_id": f"a{k}", "outlet": outlet, "speaker": "Donald Trump",
+                            "speaker_id": "donald-trump", "content": content}
+                           for k, (outlet, content) in enumerate(wordings.items())])
+    links = statement_links(quotes)
+    assert {"q1", "q3"} <= set(links["first"]) | set(links["second"])  # CNN's wording is linked to the others
+    statements = statements_table(quotes)
+    assert statements["outlets"].tolist() == ["ABC News; BBC; Deutsche Welle"]
+    assert statements.iloc[0]["min_score"] >= DEFAULT_THRESHOLD and statements.iloc[0]["mean_score"] >= 80
 
 
 # ---------------------------------------------------------------------------------------------------- sample
@@ -204,6 +281,19 @@ def test_hand_checked_sample_has_its_shape() -> None:
     clusters = sample[sample["record"] == "cluster"]
     assert len(clusters) == 60 and set(clusters["judgement"]) <= {"correct", "wrong"}
     assert (clusters["cluster_forms"].str.count(r" \| ") >= 1).all()
+
+
+def test_judged_statement_pairs_have_their_shape_and_their_recorded_scores() -> None:
+    """Six judged pairs per band and corpus; today's similarity reproduces the recorded evaluation the notebook reads."""
+    pairs = read_pairs()
+    assert pairs.groupby(["corpus", "band"]).size().eq(6).all() and len(pairs) == 60
+    assert (pairs["wording_a"].str.lower() != pairs["wording_b"].str.lower()).all()
+    recorded = json.loads((paths.MODEL_DIR / "statements_sample_eval.json").read_text(encoding="utf-8"))
+    recorded.pop("sample")
+    today = evaluate_pairs()
+    today.pop("sample")
+    assert today == recorded
+    assert today["by_band"][0]["same"] < today["by_band"][-1]["same"]  # the judgement follows the similarity
 
 
 def test_speaker_matching_of_the_sample_scorer() -> None:

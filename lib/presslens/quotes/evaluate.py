@@ -362,6 +362,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="score only the first N documents (quick checks)")
     parser.add_argument("--sample", type=arguments.existing_path,
                         help="score the hand-checked bench sample (tests/data/quotes_sample.csv) instead of PolNeAR")
+    parser.add_argument("--statement-pairs", type=arguments.existing_path,
+                        help="score the same-statement link on hand-judged wording pairs "
+                             "(tests/data/statement_pairs_sample.csv) instead of PolNeAR")
 
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:
@@ -370,6 +373,10 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         from presslens.quotes.sample import evaluate_sample
 
         return evaluate_sample(args.sample, args.write_predictions)
+    if args.statement_pairs:
+        from presslens.quotes.statement_sample import evaluate_pairs
+
+        return evaluate_pairs(args.statement_pairs, args.write_predictions)
     return evaluate(args.data, args.split, args.system, args.predictions, args.write_predictions, args.limit)
 
 
@@ -377,7 +384,8 @@ registry.evaluators.register(
     "quotes",
     func=registry.Command(
         help="score quote attribution on PolNeAR (content P/R/F1 at exact/80%/30% coverage, speaker accuracy) "
-             "or, with --sample, on the hand-checked bench sample",
+             "or, with --sample, on the hand-checked bench sample, or, with --statement-pairs, the same-statement "
+             "link on hand-judged wording pairs",
         add_arguments=_add_arguments,
         run=_run,
     ),

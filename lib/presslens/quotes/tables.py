@@ -182,13 +182,13 @@ def statements_side_by_side(statements: pd.DataFrame, quotes: pd.DataFrame) -> p
     by_id = quotes.set_index("quote_id")
     rows = [
         {"statement_id": group.statement_id, "scope": group.scope, "speaker": group.speaker,
-         "min_score": group.min_score, "outlet": by_id.at[quote_id, "outlet"],
+         "min_score": group.min_score, "mean_score": group.mean_score, "outlet": by_id.at[quote_id, "outlet"],
          "article_id": by_id.at[quote_id, "article_id"], "quote_id": quote_id, "cue": by_id.at[quote_id, "cue"],
          "wording": by_id.at[quote_id, "content"]}
         for group in statements.itertuples() for quote_id in group.quote_ids.split("; ")
     ]
-    return pd.DataFrame(rows, columns=["statement_id", "scope", "speaker", "min_score", "outlet", "article_id",
-                                       "quote_id", "cue", "wording"])
+    return pd.DataFrame(rows, columns=["statement_id", "scope", "speaker", "min_score", "mean_score", "outlet",
+                                       "article_id", "quote_id", "cue", "wording"])
 
 
 def unknown_category_share(quotes: pd.DataFrame) -> pd.DataFrame:
