@@ -127,9 +127,14 @@ def test_reporting_verbs_come_from_quotes_lexicon(seed_study, seed_docs):
     table = devices.reporting_verb_table(quotes, seed_study.articles)
     lexicon = reporting_verbs()
     assert not table.empty
+    texts = dict(zip(seed_study.articles["id"], seed_study.articles["clean_text"]))
+    cues = dict(zip(zip(quotes["article_id"], quotes["cue_start"]), quotes["cue"]))
     for row in table.itertuples():
         assert row.evaluative == lexicon.get(row.cue_lemma, {}).get("evaluative", False)
         assert row.example_sentence
+        span = texts[row.example_article_id][row.example_start_char:row.example_end_char]  # the cue, not the quote
+        assert span in cues[(row.example_article_id, row.example_start_char)] and span in row.example_sentence
+    assert (table.groupby("outlet")["count"].sum() == table.groupby("outlet")["n"].first()).all()
     assert not table.loc[table["cue_lemma"].isin(["say", "state"]), "evaluative"].any()
     shares = devices.evaluative_share(quotes, seed_study.articles)
     assert set(shares["outlet"]) <= set(seed_study.articles["outlet"])

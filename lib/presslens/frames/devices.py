@@ -282,14 +282,15 @@ def name_mentions(doc: Doc, matcher: LexiconMatcher | None = None) -> list[NameM
 
 
 def reporting_cue_records(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Every verb-framed attribution's reporting cue (``study.quotes``), its category, flag and note."""
+    """Every verb-framed attribution's reporting cue (``study.quotes``): the cue's offsets, category, flag and note."""
     from presslens.quotes import reporting_verbs
     from presslens.quotes.tables import NON_VERB_CUES
 
     quotes = with_outlet(quotes.drop(columns="outlet", errors="ignore"), articles).dropna(subset=["outlet"])
     with_verb = quotes[~quotes["cue_lemma"].isin(NON_VERB_CUES)]
     notes = {lemma: entry.get("note", "") for lemma, entry in reporting_verbs().items()}
-    records = with_verb.rename(columns={"cue_category": "category", "cue_start": "start_char", "cue_end": "end_char"})
+    records = with_verb.drop(columns=["start_char", "end_char"]).rename(
+        columns={"cue_category": "category", "cue_start": "start_char", "cue_end": "end_char"})
     records = records.assign(category=records["category"].replace("", "unlisted"),
                              evaluative=records["evaluative"].astype(bool), note=records["cue_lemma"].map(notes))
     return records[["article_id", "outlet", "cue", "cue_lemma", "category", "evaluative", "note", "start_char",
@@ -297,22 +298,25 @@ def reporting_cue_records(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.Da
 
 
 def reporting_verb_table(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet and reporting-cue lemma: count, share of the outlet's cues (Wilson CI), evaluative flag, example."""
+    """Per outlet and reporting-cue lemma: count, share of the outlet's cues (Wilson CI), evaluative flag, example.
+
+    The example is the lemma's first cue in the outlet, in the quote table's order.
+    """
     cues_found = reporting_cue_records(quotes, articles)
-    rows = []
-    for outlet, part in cues_found.groupby("outlet", sort=True):
-        for lemma, used in part.groupby("cue_lemma", sort=True):
-            low, high = stats.wilson_interval(len(used), len(part))
-            example = used.iloc[0]
-            rows.append({"outlet": outlet, "cue_lemma": lemma, "count": len(used), "n": len(part),
-                         "share": len(used) / len(part), "ci_low": low, "ci_high": high,
-                         "n_articles": part["article_id"].nunique(),
-                         "small_n": stats.too_small(len(part)) or stats.too_small(part["article_id"].nunique()),
-                         "category": example["category"],
-                         "evaluative": example["evaluative"], "example_article_id": example["article_id"],
-                         "example_start_char": example["start_char"], "example_end_char": example["end_char"],
-                         "example_sentence": example["sentence"]})
-    return pd.DataFrame(rows)
+    outlets = cues_found.groupby("outlet", sort=True).agg(n=("cue_lemma", "size"), n_articles=("article_id", "nunique"))
+    outlets["small_n"] = [stats.too_small(n) or stats.too_small(n_articles)
+                          for n, n_articles in zip(outlets["n"], outlets["n_articles"])]
+    counts = cues_found.groupby(["outlet", "cue_lemma"], sort=True).size().rename("count").reset_index()
+    examples = cues_found.drop_duplicates(["outlet", "cue_lemma"]).rename(columns={
+        "article_id": "example_article_id", "start_char": "example_start_char", "end_char": "example_end_char",
+        "sentence": "example_sentence"})
+    table = counts.join(outlets, on="outlet").merge(examples, on=["outlet", "cue_lemma"], how="left")
+    table["share"] = table["count"] / table["n"]
+    bounds = [stats.wilson_interval(count, n) for count, n in zip(table["count"], table["n"])]
+    table["ci_low"], table["ci_high"] = [low for low, _ in bounds], [high for _, high in bounds]
+    return table[["outlet", "cue_lemma", "count", "n", "share", "ci_low", "ci_high", "n_articles", "small_n",
+                  "category", "evaluative", "example_article_id", "example_start_char", "example_end_char",
+                  "example_sentence"]]
 
 
 def evaluative_share(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
