@@ -106,9 +106,12 @@ class AnnotationStore:
         ranked = rows.sort_values(["key", "failures", "written", "_batch"], ascending=[True, True, False, True])
         return ranked.drop_duplicates("key").reset_index(drop=True)
 
-    def read(self, table: str, keys: Iterable[str]) -> pd.DataFrame:
-        """The records of a table for these article keys, each from the batch that completed its article."""
-        done = self.done(keys)
+    def read(self, table: str, keys: Iterable[str], done: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The records of a table for these article keys, each from the batch that completed its article.
+
+        ``done`` is ``self.done(keys)`` when the caller already holds it (reading it costs seconds at 10k articles).
+        """
+        done = self.done(keys) if done is None else done
         batches = set(done["_batch"])
         files = [path for path in self._files(table) if os.path.basename(path)[: -len(".parquet")] in batches]
         rows = self._read_files(files, set(done["key"]))

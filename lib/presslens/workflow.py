@@ -52,9 +52,14 @@ class Study:
         """The outlets of the selected articles, sorted."""
         return sorted(self.articles["outlet"].unique())
 
+    @cached_property
+    def _done(self) -> pd.DataFrame:
+        """The store's done marks of the selected articles, read once for every table."""
+        return self.store.done(self.articles["key"])
+
     def table(self, name: str) -> pd.DataFrame:
         """A store table for the selected articles, with each row's outlet (no store key)."""
-        rows = self.store.read(name, self.articles["key"])
+        rows = self.store.read(name, self.articles["key"], done=self._done)
         if rows.empty:
             return pd.DataFrame(columns=["outlet", "article_id"])
         outlets = dict(zip(self.articles["id"], self.articles["outlet"]))
