@@ -23,7 +23,13 @@ from presslens.damage import measure
 from presslens.quotes import statement_links, statements_side_by_side, statements_table, unknown_category_share
 from presslens.quotes.sample import junk_share, read_sample, speaker_matches
 from presslens.quotes.speakers import canonical_names
-from presslens.quotes.statement_sample import evaluate_pairs, read_pairs
+from presslens.quotes.statement_sample import (
+    evaluate_pairs,
+    link_figures,
+    read_pairs,
+    threshold_table,
+    weighted_precision,
+)
 from presslens.quotes.statements import (
     DEFAULT_THRESHOLD,
     MIN_CONTENT_WORDS,
@@ -294,6 +300,17 @@ def test_judged_statement_pairs_have_their_shape_and_their_recorded_scores() -> 
     today.pop("sample")
     assert today == recorded
     assert today["by_band"][0]["same"] < today["by_band"][-1]["same"]  # the judgement follows the similarity
+
+
+def test_link_precision_weights_each_band_by_the_pairs_it_held() -> None:
+    """Band A (100 compared pairs) judged half right, band B (300) all right, one unlinked pair left out."""
+    pairs = pd.DataFrame({"band": ["A", "A", "B", "B", "C"], "band_pairs": [100, 100, 300, 300, 900],
+                          "score": [75.0, 80.0, 95.0, 99.0, 50.0], "same_statement": [True, False, True, True, False]})
+    assert weighted_precision(pairs, 70.0) == pytest.approx((100 * 0.5 + 300 * 1.0) / 400)
+    assert link_figures(pairs["same_statement"], pairs["score"] >= 70.0) == {
+        "linked": 4, "same": 3, "both": 3, "precision": 0.75, "recall": 1.0, "f1": pytest.approx(6 / 7)}
+    result = evaluate_pairs()
+    assert threshold_table(result).loc[DEFAULT_THRESHOLD, "pairs linked"] == result["overall"]["linked"]
 
 
 def test_speaker_matching_of_the_sample_scorer() -> None:

@@ -40,9 +40,14 @@ def _surname(word: str) -> str:
     return re.sub(r"^(?:al|el|ad|as|ash|at|az)[-‐]", "", fold(word))
 
 
+def _without_possessive(name: str) -> str:
+    """A name without its possessive ending ("Putin's" -> "Putin")."""
+    return re.sub(r"['’]s$", "", name.strip())
+
+
 def name_key(name: str) -> str:
     """Surname key of a name: its last word, folded, without possessive or al-/el- prefix ("jr" kept apart)."""
-    words = re.sub(r"['’]s$", "", name.strip()).split()
+    words = _without_possessive(name).split()
     suffix = [fold(word).rstrip(".") for word in words if word.lower() in NAME_SUFFIXES]
     words = [word for word in words if word.lower() not in NAME_SUFFIXES]
     return (_surname(words[-1]) + "".join(f" {part}" for part in suffix)) if words else ""
@@ -62,7 +67,7 @@ class NameParts:
         from presslens.quotes import lexicons  # here: the quotes package imports this module
 
         particles = lexicons.speaker_rules()["name_particles"]
-        words = re.sub(r"['’]s$", "", name.strip()).split()
+        words = _without_possessive(name).split()
         suffix = next((fold(word).rstrip(".") for word in words if word.lower() in NAME_SUFFIXES), "")
         words = [word for word in words if word.lower() not in NAME_SUFFIXES]
         given = tuple(fold(word).strip(".") for word in words[:-1] if fold(word).strip(".") not in particles)
@@ -158,7 +163,7 @@ def full_name_articles(named: Iterable[tuple[str, str]]) -> dict[str, set]:
     name) pairs such as the corpus's PERSON entities."""
     found: dict[str, set] = {}
     for article_id, text in named:
-        name = re.sub(r"['’]s$", "", " ".join(text.split()))
+        name = _without_possessive(" ".join(text.split()))
         if len(name.split()) >= 2:
             found.setdefault(name, set()).add(article_id)
     return found

@@ -68,3 +68,10 @@ def evaluate_pairs(path: str | Path = SAMPLE_FILE, write: Path | None = None) ->
         "by_threshold": [{"threshold": threshold, **link_figures(pairs["same_statement"], pairs["score"] >= threshold)}
                          for threshold in THRESHOLDS],
     }
+
+
+def threshold_table(result: dict[str, Any]) -> pd.DataFrame:
+    """A recorded evaluation's figures per threshold, one row each, with readable column names."""
+    table = pd.DataFrame(result["by_threshold"]).set_index("threshold")
+    return table.rename(columns={"linked": "pairs linked", "same": "judged same", "both": "linked and judged same"})[
+        ["pairs linked", "judged same", "linked and judged same", "precision", "recall", "f1"]]

@@ -117,20 +117,21 @@ def wording_groups(holders: pd.DataFrame, links: pd.DataFrame, threshold: float)
     linked = pd.Series(np.arange(len(texts)))[sizes[component] >= 2]
     for codes in linked.groupby(component[linked.to_numpy()]).agg(list):
         codes = np.asarray(codes)
-        similarity = process.cdist(texts[codes].tolist(), texts[codes].tolist(), scorer=fuzz.token_set_ratio,
-                                   dtype=np.float64, workers=-1)
-        for part in average_linkage_parts(similarity, threshold):
-            pairs = similarity[np.ix_(part, part)][np.triu_indices(len(part), 1)]
+        scores = process.cdist(texts[codes].tolist(), texts[codes].tolist(), scorer=fuzz.token_set_ratio,
+                               dtype=np.float64, workers=-1)
+        for part in average_linkage_parts(scores, threshold):
+            pairs = scores[np.ix_(part, part)][np.triu_indices(len(part), 1)]
             group[codes[part]] = codes[part].min()
             lowest[codes[part]], mean[codes[part]] = (pairs.min(), pairs.mean()) if len(pairs) else (100.0, 100.0)
     return pd.DataFrame({"group": group, "min_score": lowest, "mean_score": mean})
 
 
-def average_linkage_parts(similarity: np.ndarray, threshold: float) -> list[np.ndarray]:
-    """Positions of the parts that average linkage keeps together: every part's mean pair similarity >= threshold."""
-    if len(similarity) == 1:
+def average_linkage_parts(scores: np.ndarray, threshold: float) -> list[np.ndarray]:
+    """Positions of the parts that average linkage keeps together, from a square matrix of pair similarities
+    (0-100): every part's mean pair similarity >= threshold."""
+    if len(scores) == 1:
         return [np.zeros(1, int)]
-    distance = 100.0 - (similarity + similarity.T) / 2
+    distance = 100.0 - (scores + scores.T) / 2
     np.fill_diagonal(distance, 0.0)
     labels = fcluster(linkage(squareform(distance, checks=False), method="average"),
                       t=100.0 - threshold + 1e-9, criterion="distance")
